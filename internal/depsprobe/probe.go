@@ -1,0 +1,31 @@
+// Package depsprobe pins the module graph while the packages that use these imports are written.
+package depsprobe
+
+import (
+	_ "github.com/google/go-cmp/cmp"
+	_ "github.com/google/go-cmp/cmp/cmpopts"
+	_ "github.com/netascode/go-nxos"
+	_ "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
+	_ "github.com/projectcalico/api/pkg/client/clientset_generated/clientset"
+	_ "go.etcd.io/etcd/server/v3/embed"
+	_ "go.uber.org/zap"
+	_ "go4.org/netipx"
+	_ "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	_ "k8s.io/apiextensions-apiserver/pkg/client/clientset/clientset"
+	_ "k8s.io/apiextensions-apiserver/pkg/cmd/server/testing"
+	_ "k8s.io/apimachinery/pkg/apis/meta/v1"
+	_ "k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	_ "k8s.io/apimachinery/pkg/util/yaml"
+	_ "k8s.io/client-go/discovery"
+	_ "k8s.io/client-go/dynamic"
+	_ "k8s.io/client-go/informers"
+	_ "k8s.io/client-go/kubernetes"
+	_ "k8s.io/client-go/kubernetes/fake"
+	_ "k8s.io/client-go/rest"
+	_ "k8s.io/client-go/tools/cache"
+	_ "k8s.io/client-go/tools/clientcmd"
+	_ "k8s.io/client-go/tools/leaderelection"
+	_ "k8s.io/client-go/tools/leaderelection/resourcelock"
+	_ "k8s.io/klog/v2"
+	_ "sigs.k8s.io/yaml"
+)
