@@ -1,0 +1,11 @@
+// Package design is the typed model of an nxcalico design: the NX-OS fabric side (VRF, anycast
+// gateway, leaf pairs with their peering loopbacks and route-target colors), the Calico cluster side
+// (nodes, IP pools, service ranges) and how they peer (templates, ebgp-multihop, as-override, node
+// reachability, password secret).
+//
+// A design comes from Go code or from a YAML file (Load, LoadFile; strict: an unknown or misspelt
+// field is a problem, never ignored). Validate reports every problem at once, across both sides,
+// each with a field path, a stable Code and a message that names the value and the rule. Derive turns
+// a valid design into an Intent — per leaf, per node and cluster-wide — which the nxos and calico
+// packages render. CaseStudy returns the reference design of the Cisco white paper, corrected.
+package design

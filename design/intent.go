@@ -1,0 +1,180 @@
+package design
+
+import (
+	"net/netip"
+
+	"github.com/nxcalico/nxcalico/addressing"
+)
+
+// Intent is what a valid design means for every device: per leaf everything its configuration
+// needs, per node its peers and routes, and the cluster-wide settings. Derive computes it; the nxos
+// and calico renderers turn it into device objects. All lists are sorted (leaves, nodes and pairs by
+// name; neighbors and peers by family, then address), so rendering is deterministic.
+type Intent struct {
+	Pairs   []PairIntent
+	Leaves  []LeafIntent
+	Nodes   []NodeIntent
+	Cluster ClusterIntent
+}
+
+// PairIntent is one leaf pair and the nodes attached to it.
+type PairIntent struct {
+	Name   string
+	Color  RouteTarget // zero when the pair is not colored
+	Leaves []string    // leaf names, in design order
+	Nodes  []string    // node names, sorted
+}
+
+// LeafIntent is everything one leaf's configuration needs.
+type LeafIntent struct {
+	Name       string
+	Pair       string
+	Management string // NX-API base URL from the design, may be empty
+	ASN        ASN    // the fabric AS (router bgp)
+	RouterID   netip.Addr
+	VRF        string
+	Loopback   Loopback       // the peering loopback in the VRF
+	Gateway    AnycastGateway // the anycast-gateway SVI
+	// Templates are the peer templates, one per family in use (IPv4 first).
+	Templates []TemplateIntent
+	// Neighbors are the nodes of the leaf's pair, one per node and family, inheriting the
+	// template of their family.
+	Neighbors []Neighbor
+	// Coloring is set when the pair's loopbacks are colored with a route target.
+	Coloring *Coloring
+	// Networks are the prefixes the leaf announces in the VRF (network statements).
+	Networks         []Network
+	MaximumPaths     int // eBGP multipath in the VRF
+	MaximumPathsIBGP int // iBGP multipath in the VRF
+}
+
+// Template returns the leaf's peer template of the family, or nil.
+func (l *LeafIntent) Template(f addressing.Family) *TemplateIntent {
+	for i := range l.Templates {
+		if l.Templates[i].Family == f {
+			return &l.Templates[i]
+		}
+	}
+	return nil
+}
+
+// TemplateIntent is a leaf peer template (template peer <name>) for one address family.
+type TemplateIntent struct {
+	Name               string
+	Family             addressing.Family
+	RemoteASN          ASN // the cluster AS
+	LoopbackID         int // update-source loopback<id>
+	EBGPMultihop       int
+	ASOverride         bool
+	DisablePeerASCheck bool
+	SendCommunity      bool // send-community and send-community extended
+	// Password is true when the design names a BGP password secret: the template then carries the
+	// password, whose value is handed to the renderer separately and never held in an Intent.
+	Password bool
+}
+
+// Neighbor is one node address a leaf peers with.
+type Neighbor struct {
+	Addr     netip.Addr
+	Family   addressing.Family
+	Template string // the template it inherits
+	Node     string // the node's name
+}
+
+// Coloring is the route-target coloring of a leaf's loopback: the VRF imports the pair's color from
+// EVPN and exports the loopback with it, so pairs that reuse loopback addresses never see each
+// other's.
+type Coloring struct {
+	RouteTarget  RouteTarget
+	RouteMap     string // route-map that sets the color (export map and network route-map)
+	PrefixListV4 string // prefix-list matching the leaf's own IPv4 loopback; empty without IPv4
+	PrefixListV6 string // prefix-list matching the leaf's own IPv6 loopback; empty without IPv6
+	Loopback     addressing.PrefixPair
+}
+
+// Network is a prefix a leaf announces in the VRF, optionally through a route-map.
+type Network struct {
+	Prefix   netip.Prefix
+	RouteMap string
+}
+
+// NodeIntent is what one node needs: its peers on the leaves and its routes to them.
+type NodeIntent struct {
+	Name      string
+	Pair      string
+	Interface string // the node's interface towards the leaves
+	Addr      addressing.AddrPair
+	// Peers are the leaf loopbacks the node peers with (its pair's leaves), per family.
+	Peers []NodePeer
+	// Routes are the node's routes to those loopbacks via the anycast gateway, summarised; empty
+	// when node reachability is ReachableBy (Calico then routes to the peer itself).
+	Routes []Route
+}
+
+// NodePeer is one BGP session of a node: a leaf loopback address.
+type NodePeer struct {
+	Leaf   string
+	Addr   netip.Addr
+	Family addressing.Family
+	ASN    ASN // the fabric AS
+}
+
+// Route is a static route on a node.
+type Route struct {
+	Prefix netip.Prefix
+	Via    netip.Addr // the anycast gateway of the prefix's family
+	Dev    string
+}
+
+// ClusterIntent is the cluster-wide part: what Calico's BGPConfiguration, BGPPeers and IPPools say.
+type ClusterIntent struct {
+	Name                   string
+	ASN                    ASN // the nodes' AS
+	FabricASN              ASN
+	Pools                  []IPPool // defaults filled in
+	ServiceClusterIPs      []netip.Prefix
+	ServiceExternalIPs     []netip.Prefix
+	ServiceLoadBalancerIPs []netip.Prefix
+	ListenPort             uint16
+	NodeInterface          string
+	Reachability           Reachability
+	Gateway                addressing.AddrPair // the anycast gateway addresses
+	// SharedLoopbacks is true when every pair reuses the same loopback addresses (route-target
+	// coloring): Calico then needs one global BGPPeer per loopback address, independent of the
+	// number of pairs and nodes. Otherwise peers are per pair, selected by node label.
+	SharedLoopbacks bool
+	// Peers are the BGP peers Calico needs, sorted by pair, family and address.
+	Peers          []ClusterPeer
+	PasswordSecret *SecretRef
+}
+
+// ClusterPeer is one BGPPeer Calico needs.
+type ClusterPeer struct {
+	Addr   netip.Addr
+	Family addressing.Family
+	ASN    ASN
+	// Pair is the leaf pair whose nodes peer with Addr; empty for a global peer (shared loopbacks).
+	Pair string
+	// Leaves are the leaves that own Addr (several, one per pair, when loopbacks are shared).
+	Leaves []string
+}
+
+// Leaf returns the leaf of that name, or nil.
+func (in *Intent) Leaf(name string) *LeafIntent {
+	for i := range in.Leaves {
+		if in.Leaves[i].Name == name {
+			return &in.Leaves[i]
+		}
+	}
+	return nil
+}
+
+// Node returns the node of that name, or nil.
+func (in *Intent) Node(name string) *NodeIntent {
+	for i := range in.Nodes {
+		if in.Nodes[i].Name == name {
+			return &in.Nodes[i]
+		}
+	}
+	return nil
+}
