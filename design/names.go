@@ -1,0 +1,151 @@
+package design
+
+import (
+	"fmt"
+	"strconv"
+	"unicode/utf8"
+)
+
+// Length limits of the names a design gives to NX-OS objects and to Linux interfaces.
+const (
+	maxVRFNameLen        = 32 // vrf context <name>
+	maxNXOSNameLen       = 63 // template peer, route-map, ip prefix-list
+	maxLeafNameLen       = 63 // a switch host name
+	maxInterfaceNameLen  = 15 // Linux IFNAMSIZ less the terminating NUL
+	maxDNSLabelLen       = 63
+	maxDNSSubdomainLen   = 253
+	maxSecretKeyLen      = 253
+	nxosNameCharsMessage = "letters, digits and - _ . : only"
+)
+
+// The checks below return "" for a valid name, or why it is invalid, quoting the offending
+// character.
+
+// checkNXOSName checks a name NX-OS stores in a DN (VRF, template, route-map, prefix-list): 1 to
+// max characters of letters, digits and - _ . : (no space, slash or bracket, which would break the
+// DN or the CLI).
+func checkNXOSName(s string, maxLen int) string {
+	if r := checkLen(s, maxLen); r != "" {
+		return r
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !isAlnum(c) && c != '-' && c != '_' && c != '.' && c != ':' {
+			return badChar(s, i) + " (" + nxosNameCharsMessage + ")"
+		}
+	}
+	return ""
+}
+
+// checkLeafName checks a switch name: 1–63 characters of letters, digits, '.', '_' and '-'.
+func checkLeafName(s string) string {
+	if r := checkLen(s, maxLeafNameLen); r != "" {
+		return r
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !isAlnum(c) && c != '-' && c != '_' && c != '.' {
+			return badChar(s, i) + " (letters, digits and - _ . only)"
+		}
+	}
+	return ""
+}
+
+// checkDNSLabel checks an RFC 1123 label as Kubernetes wants it for label values and object names:
+// 1–63 lower-case letters, digits and '-', starting and ending with a letter or digit.
+func checkDNSLabel(s string) string {
+	if r := checkLen(s, maxDNSLabelLen); r != "" {
+		return r
+	}
+	return checkLabelChars(s, 0, len(s))
+}
+
+// checkDNSSubdomain checks an RFC 1123 subdomain as Kubernetes wants it for most object names:
+// at most 253 characters, dot-separated labels of lower-case letters, digits and '-'.
+func checkDNSSubdomain(s string) string {
+	if r := checkLen(s, maxDNSSubdomainLen); r != "" {
+		return r
+	}
+	start := 0
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == '.' {
+			if r := checkLabelChars(s, start, i); r != "" {
+				return r
+			}
+			start = i + 1
+		}
+	}
+	return ""
+}
+
+func checkLabelChars(s string, from, to int) string {
+	if from == to {
+		return fmt.Sprintf("has an empty label at offset %d", from)
+	}
+	for i := from; i < to; i++ {
+		c := s[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			return badChar(s, i) + " (lower-case letters, digits and '-' only)"
+		case c == '-' && (i == from || i == to-1):
+			return fmt.Sprintf("has '-' at offset %d (a label must start and end with a letter or digit)", i)
+		case !isAlnum(c) && c != '-':
+			return badChar(s, i) + " (lower-case letters, digits and '-' only)"
+		}
+	}
+	return ""
+}
+
+// checkSecretKey checks a Kubernetes Secret data key: letters, digits, '-', '_' and '.'.
+func checkSecretKey(s string) string {
+	if r := checkLen(s, maxSecretKeyLen); r != "" {
+		return r
+	}
+	if s == "." || s == ".." {
+		return "is " + strconv.Quote(s)
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !isAlnum(c) && c != '-' && c != '_' && c != '.' {
+			return badChar(s, i) + " (letters, digits and - _ . only)"
+		}
+	}
+	return ""
+}
+
+// checkInterfaceName checks a Linux interface name: 1–15 bytes, not "." or "..", no '/', ':',
+// white space or control character.
+func checkInterfaceName(s string) string {
+	if r := checkLen(s, maxInterfaceNameLen); r != "" {
+		return r
+	}
+	if s == "." || s == ".." {
+		return "is " + strconv.Quote(s)
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c == '/' || c == ':' || c >= 0x7f {
+			return badChar(s, i) + " (no '/', ':', space or control character)"
+		}
+	}
+	return ""
+}
+
+func checkLen(s string, maxLen int) string {
+	switch {
+	case s == "":
+		return "is empty"
+	case len(s) > maxLen:
+		return fmt.Sprintf("is %d characters long (at most %d)", len(s), maxLen)
+	}
+	return ""
+}
+
+func badChar(s string, i int) string {
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return fmt.Sprintf("has %s at offset %d", strconv.QuoteRune(r), i)
+}
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}

@@ -1,0 +1,209 @@
+package design
+
+import (
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/nxcalico/nxcalico/addressing"
+)
+
+// cluster checks the Calico side: name, AS, node interface, nodes, pools and service ranges.
+func (v *validator) cluster() {
+	c := &v.d.Cluster
+	v.nameCheck("cluster.name", "cluster name", c.Name, checkDNSLabel(c.Name))
+	v.checkASN("cluster.asn", c.ASN, "the cluster AS number")
+	if c.ASN != 0 && c.ASN == v.d.Fabric.ASN {
+		v.add("cluster.asn", CodeSameASN, "the cluster AS %s is also the fabric AS (fabric.asn); the nodes peer with the leaves over eBGP and need an AS of their own", c.ASN)
+	}
+	v.nameCheck("cluster.nodeInterface", "node interface name", c.NodeInterface, checkInterfaceName(c.NodeInterface))
+
+	names := make(map[string]int, len(c.Nodes))
+	for i := range c.Nodes {
+		v.node(i, names)
+	}
+
+	if len(c.IPPools) == 0 {
+		v.add("cluster.ipPools", CodeRequired, "the cluster has no IP pools; want at least one")
+	}
+	poolNames := make(map[string]int, len(c.IPPools))
+	for i := range c.IPPools {
+		v.pool(i, poolNames)
+	}
+	for _, s := range v.serviceLists() {
+		for i, p := range s.prefixes {
+			path := s.path + "[" + itoa(i) + "]"
+			if v.checkNetwork(path, p) {
+				v.usableFamily(path, p, "service range")
+			}
+		}
+	}
+}
+
+// serviceList is one of the cluster's service range lists.
+type serviceList struct {
+	path     string
+	prefixes []netip.Prefix
+}
+
+func (v *validator) serviceLists() []serviceList {
+	c := &v.d.Cluster
+	return []serviceList{
+		{"cluster.serviceClusterIPs", c.ServiceClusterIPs},
+		{"cluster.serviceExternalIPs", c.ServiceExternalIPs},
+		{"cluster.serviceLoadBalancerIPs", c.ServiceLoadBalancerIPs},
+	}
+}
+
+func (v *validator) node(i int, names map[string]int) {
+	n := &v.d.Cluster.Nodes[i]
+	path := nodePath(i)
+	if v.nameCheck(path+".name", "node name", n.Name, checkDNSSubdomain(n.Name)) {
+		if first, dup := names[n.Name]; dup {
+			v.add(path+".name", CodeDuplicateName, "node name %q is also the name of %s; node names must be unique", n.Name, nodePath(first))
+		} else {
+			names[n.Name] = i
+		}
+	}
+	pairIdx := -1
+	switch idx, ok := v.pairByNm[n.LeafPair]; {
+	case n.LeafPair == "":
+		v.add(path+".leafPair", CodeRequired, "node %q names no leaf pair", n.Name)
+	case ok:
+		pairIdx = idx
+	default:
+		v.unknownPair(path+".leafPair", n)
+	}
+	if !n.IPv4.IsValid() && !n.IPv6.IsValid() {
+		v.add(path, CodeRequired, "node %q has no address; want ipv4, ipv6 or both", n.Name)
+	}
+	for _, fam := range addressing.Families {
+		a := addressing.AddrPair{IPv4: n.IPv4, IPv6: n.IPv6}.Get(fam)
+		apath := path + "." + famKey(fam)
+		if !v.checkAddrFamily(apath, a, fam) {
+			continue
+		}
+		v.nodeFams |= bitOf(fam)
+		gw := v.gw.Get(fam)
+		if !gw.IsValid() {
+			v.add(apath, CodeFamilyMismatch, "node address %s is %s but the anycast gateway has no %s address (%s)", a, fam, fam, gatewayPath(fam))
+			continue
+		}
+		subnet := gw.Masked()
+		switch {
+		case !subnet.Contains(a):
+			v.add(apath, CodeNotInSubnet, "%s is outside the anycast gateway subnet %s (%s); node addresses must be on the gateway's subnet", a, subnet, gatewayPath(fam))
+			continue
+		case a == gw.Addr():
+			v.add(apath, CodeGatewayAddress, "%s is the anycast gateway address itself (%s)", a, gatewayPath(fam))
+			continue
+		case a == subnet.Addr() && subnet.Bits() < a.BitLen()-1:
+			if fam == addressing.IPv4 {
+				v.add(apath, CodeGatewayAddress, "%s is the network address of the gateway subnet %s", a, subnet)
+			} else {
+				v.add(apath, CodeGatewayAddress, "%s is the Subnet-Router anycast address of the gateway subnet %s", a, subnet)
+			}
+			continue
+		case fam == addressing.IPv4 && subnet.Bits() < 31 && a == addressing.LastAddr(subnet):
+			v.add(apath, CodeGatewayAddress, "%s is the broadcast address of the gateway subnet %s", a, subnet)
+			continue
+		}
+		if pairIdx < 0 {
+			continue
+		}
+		v.pairNodeFams[pairIdx] |= bitOf(fam)
+		pair := &v.d.Fabric.LeafPairs[pairIdx]
+		if len(pair.Leaves) > 0 && !v.pairLoopbackFams[pairIdx].has(fam) {
+			v.add(apath, CodeFamilyMismatch, "node address %s is %s but no leaf of pair %q has an %s peering loopback, so the node would have no %s BGP session", a, fam, pair.Name, fam, fam)
+		}
+	}
+}
+
+// unknownPair reports a node attached to a pair the fabric does not have, with a suggestion.
+func (v *validator) unknownPair(path string, n *Node) {
+	names := make([]string, 0, len(v.pairByNm))
+	for name := range v.pairByNm {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	hint := ""
+	if s := suggest(n.LeafPair, names); s != "" {
+		hint = " (did you mean " + strconv.Quote(s) + "?)"
+	} else if len(names) > 0 && len(names) <= 8 {
+		hint = " (pairs: " + strings.Join(names, ", ") + ")"
+	}
+	v.add(path, CodeUnknownLeafPair, "node %q names leaf pair %q, which is not in fabric.leafPairs%s", n.Name, n.LeafPair, hint)
+}
+
+func (v *validator) pool(i int, names map[string]int) {
+	pool := &v.d.Cluster.IPPools[i]
+	user := &v.user.Cluster.IPPools[i]
+	path := poolPath(i)
+	if v.nameCheck(path+".name", "IP pool name", pool.Name, checkDNSSubdomain(pool.Name)) {
+		if first, dup := names[pool.Name]; dup {
+			v.add(path+".name", CodeDuplicateName, "IP pool name %q is also the name of %s; pool names must be unique", pool.Name, poolPath(first))
+		} else {
+			names[pool.Name] = i
+		}
+	}
+	if !v.checkNetwork(path+".cidr", pool.CIDR) {
+		v.enums(path, pool, 0)
+		return
+	}
+	fam := addressing.PrefixFamily(pool.CIDR)
+	v.usableFamily(path+".cidr", pool.CIDR, "IP pool")
+
+	lo, hi := 20, 32
+	if fam == addressing.IPv6 {
+		lo, hi = 116, 128
+	}
+	defaulted := ""
+	if user.BlockSize == 0 {
+		defaulted = " (the default)"
+	}
+	switch bs := pool.BlockSize; {
+	case bs < lo || bs > hi:
+		v.add(path+".blockSize", CodeBlockSize, "block size %d%s is outside %d to %d, Calico's range for %s pools", bs, defaulted, lo, hi, fam)
+	case bs < pool.CIDR.Bits():
+		v.add(path+".blockSize", CodeBlockSize, "block size /%d%s is larger than the pool %s; want a block size of at least %d", bs, defaulted, pool.CIDR, pool.CIDR.Bits())
+	}
+	v.enums(path, pool, fam)
+}
+
+// enums checks a pool's encapsulation and mode; fam is the pool's family, or 0 when unknown.
+func (v *validator) enums(path string, pool *IPPool, fam addressing.Family) {
+	switch pool.Encapsulation {
+	case EncapNone, EncapVXLAN:
+	case EncapIPIP:
+		if fam == addressing.IPv6 {
+			v.add(path+".encapsulation", CodeFamilyMismatch, "IPIP encapsulation on the IPv6 pool %s: IPIP carries IPv4 only; use VXLAN or None", pool.CIDR)
+		}
+	default:
+		v.add(path+".encapsulation", CodeInvalidValue, "encapsulation %q is not one of IPIP, VXLAN, None", pool.Encapsulation)
+	}
+	switch pool.EncapsulationMode {
+	case "":
+	case ModeAlways, ModeCrossSubnet:
+		if pool.Encapsulation == EncapNone {
+			v.add(path+".encapsulationMode", CodeInvalidValue, "encapsulation mode %s applies only with IPIP or VXLAN encapsulation, and the pool has none", pool.EncapsulationMode)
+		}
+	default:
+		v.add(path+".encapsulationMode", CodeInvalidValue, "encapsulation mode %q is not one of Always, CrossSubnet", pool.EncapsulationMode)
+	}
+}
+
+// usableFamily reports a pool or service range of a family no node has (or, without nodes, the
+// anycast gateway lacks): no BGP session could carry it.
+func (v *validator) usableFamily(path string, p netip.Prefix, what string) {
+	fam := addressing.PrefixFamily(p)
+	if len(v.d.Cluster.Nodes) > 0 {
+		if !v.nodeFams.has(fam) {
+			v.add(path, CodeFamilyMismatch, "%s %s is %s but no node has an %s address", what, p, fam, fam)
+		}
+		return
+	}
+	if !v.gwFams.has(fam) {
+		v.add(path, CodeFamilyMismatch, "%s %s is %s but the anycast gateway has no %s address", what, p, fam, fam)
+	}
+}

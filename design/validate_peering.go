@@ -1,0 +1,164 @@
+package design
+
+import (
+	"net/netip"
+	"strings"
+
+	"github.com/nxcalico/nxcalico/addressing"
+)
+
+// maxPaths is the highest maximum-paths count NX-OS accepts.
+const maxPaths = 64
+
+// peering checks how leaves and nodes peer: templates, multihop, as-override, node reachability and
+// node routes, the coloring names and the password secret.
+func (v *validator) peering() {
+	p := &v.d.Peering
+	u := &v.user.Peering
+
+	v.nameCheck("peering.templates.ipv4", "template name", p.Templates.IPv4, checkNXOSName(p.Templates.IPv4, maxNXOSNameLen))
+	v.nameCheck("peering.templates.ipv6", "template name", p.Templates.IPv6, checkNXOSName(p.Templates.IPv6, maxNXOSNameLen))
+	if p.Templates.IPv4 == p.Templates.IPv6 {
+		v.add("peering.templates.ipv6", CodeDuplicateName, "template name %q is also the IPv4 template (peering.templates.ipv4); the two templates must differ", p.Templates.IPv6)
+	}
+	for _, fam := range addressing.Families {
+		name := u.Templates.IPv4
+		if fam == addressing.IPv6 {
+			name = u.Templates.IPv6
+		}
+		if name != "" && !v.gwFams.has(fam) && !v.loopbackFams.has(fam) {
+			v.add("peering.templates."+famKey(fam), CodeFamilyMismatch, "template %q is for %s peering, but neither the anycast gateway nor any peering loopback has an %s address", name, fam, fam)
+		}
+	}
+
+	switch m := p.EBGPMultihop; {
+	case m < 0 || m > 255:
+		v.add("peering.ebgpMultihop", CodeInvalidValue, "ebgpMultihop %d is outside 2 to 255", m)
+	case m < 2:
+		v.add("peering.ebgpMultihop", CodeMultihopRequired, "ebgpMultihop %d is too low: the leaves peer from a loopback, one hop behind the anycast gateway; want 2 to 255", m)
+	}
+
+	if !*p.ASOverride {
+		v.add("peering.asOverride", CodeASOverrideRequired, "asOverride is false, but every node shares the cluster AS %s: without as-override the leaves announce routes carrying %s, and every other node drops them as an AS-path loop", v.d.Cluster.ASN, v.d.Cluster.ASN)
+	}
+
+	switch p.NodeReachability {
+	case StaticRoutes, ReachableBy:
+	default:
+		v.add("peering.nodeReachability", CodeInvalidValue, "node reachability %q is not one of StaticRoutes, ReachableBy", p.NodeReachability)
+	}
+	v.nodeRoutes()
+
+	v.pathCount("peering.maximumPaths", "maximumPaths", p.MaximumPaths)
+	v.pathCount("peering.maximumPathsIBGP", "maximumPathsIBGP", p.MaximumPathsIBGP)
+
+	v.nameCheck("peering.colorRouteMap", "route-map name", p.ColorRouteMap, checkNXOSName(p.ColorRouteMap, maxNXOSNameLen))
+	if v.nameCheck("peering.colorPrefixList", "prefix-list name", p.ColorPrefixList, checkNXOSName(p.ColorPrefixList, maxNXOSNameLen)) &&
+		v.coloredIPv6() && len(p.ColorPrefixList)+len("_v6") > maxNXOSNameLen {
+		v.add("peering.colorPrefixList", CodeInvalidName, "prefix-list name %q is %d characters long; with \"_v6\" appended for the IPv6 loopbacks it must stay within %d", p.ColorPrefixList, len(p.ColorPrefixList), maxNXOSNameLen)
+	}
+
+	if s := p.PasswordSecret; s != nil {
+		v.nameCheck("peering.passwordSecret.namespace", "secret namespace", s.Namespace, checkDNSLabel(s.Namespace))
+		v.nameCheck("peering.passwordSecret.name", "secret name", s.Name, checkDNSSubdomain(s.Name))
+		v.nameCheck("peering.passwordSecret.key", "secret key", s.Key, checkSecretKey(s.Key))
+	}
+}
+
+func (v *validator) pathCount(path, what string, n int) {
+	if n < 1 || n > maxPaths {
+		v.add(path, CodeInvalidValue, "%s %d is outside 1 to %d", what, n, maxPaths)
+	}
+}
+
+// coloredIPv6 reports whether a colored pair has an IPv6 loopback (the IPv6 prefix-list is used).
+func (v *validator) coloredIPv6() bool {
+	for _, pair := range v.d.Fabric.LeafPairs {
+		if pair.RouteTargetColor.IsZero() {
+			continue
+		}
+		for _, l := range pair.Leaves {
+			if l.PeeringLoopback.IPv6.IsValid() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// nodeRoutes checks explicit node routes: networks, of a family the gateway routes, and covering
+// every leaf loopback some node peers with.
+func (v *validator) nodeRoutes() {
+	p := &v.d.Peering
+	if len(p.NodeRoutes) == 0 {
+		return
+	}
+	if p.NodeReachability == ReachableBy {
+		v.add("peering.nodeRoutes", CodeInvalidValue, "node routes are given but nodeReachability is ReachableBy, which installs no node routes; drop them or use StaticRoutes")
+		return
+	}
+	var routes []netip.Prefix
+	for i, r := range p.NodeRoutes {
+		path := "peering.nodeRoutes[" + itoa(i) + "]"
+		if !v.checkNetwork(path, r) {
+			continue
+		}
+		fam := addressing.PrefixFamily(r)
+		if !v.gwFams.has(fam) {
+			v.add(path, CodeFamilyMismatch, "node route %s is %s but the anycast gateway has no %s address to route it via", r, fam, fam)
+			continue
+		}
+		routes = append(routes, r)
+	}
+	set := addressing.NewRouteSet(routes...)
+	reported := make(map[netip.Addr]bool)
+	for i := range v.d.Fabric.LeafPairs {
+		pair := &v.d.Fabric.LeafPairs[i]
+		fams := v.pairNodeFams[i] & v.pairLoopbackFams[i]
+		if fams == 0 {
+			continue
+		}
+		for j := range pair.Leaves {
+			lb := &pair.Leaves[j].PeeringLoopback
+			for _, fam := range addressing.Families {
+				if !fams.has(fam) {
+					continue
+				}
+				lp := addressing.PrefixPair{IPv4: lb.IPv4, IPv6: lb.IPv6}.Get(fam)
+				if !lp.IsValid() || addressing.PrefixFamily(lp) != fam {
+					continue
+				}
+				a := lp.Addr()
+				if set.Covers(a) || reported[a] {
+					continue
+				}
+				reported[a] = true
+				v.add("peering.nodeRoutes", CodeUnreachablePeer, "no node route covers %s, the %s peering loopback of leaf %q (%s) that the nodes of leaf pair %q peer with; %s node routes: %s",
+					a, fam, pair.Leaves[j].Name, loopbackPath(i, j, fam), pair.Name, fam, routesText(routes, fam))
+			}
+		}
+	}
+}
+
+// routesText lists the routes of one family, at most a few.
+func routesText(routes []netip.Prefix, fam addressing.Family) string {
+	const most = 4
+	var parts []string
+	n := 0
+	for _, r := range routes {
+		if addressing.PrefixFamily(r) != fam {
+			continue
+		}
+		n++
+		if len(parts) < most {
+			parts = append(parts, r.String())
+		}
+	}
+	switch {
+	case n == 0:
+		return "none"
+	case n > most:
+		parts = append(parts, "…")
+	}
+	return strings.Join(parts, ", ")
+}
