@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"sort"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -263,71 +265,92 @@ func appendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// wireObject is the JSON body of one object under its class key.
-type wireObject struct {
-	Attributes map[string]json.RawMessage `json:"attributes"`
-	Children   []*Object                  `json:"children"`
+// wireNode is the JSON form of one object, decoded in a single pass.
+type wireNode map[string]wireBody
+
+type wireBody struct {
+	Attributes map[string]any `json:"attributes"`
+	Children   []wireNode     `json:"children"`
 }
 
 // UnmarshalJSON reads {"<class>":{"attributes":{…},"children":[…]}}. Property
 // values are normally strings; numbers and booleans are kept as their JSON text
 // and null as "".
 func (o *Object) UnmarshalJSON(b []byte) error {
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(b, &m); err != nil {
+	var w wireNode
+	if err := decodeJSON(b, &w); err != nil {
 		return fmt.Errorf("dme: object: %w", err)
 	}
-	if len(m) != 1 {
-		return fmt.Errorf("dme: object must have exactly one class key, got %d in %s", len(m), abbrev(b))
+	obj, err := w.object()
+	if err != nil {
+		return err
 	}
-	for class, raw := range m {
-		if class == "" {
-			return fmt.Errorf("dme: object with empty class key in %s", abbrev(b))
-		}
-		var w wireObject
-		if err := json.Unmarshal(raw, &w); err != nil {
-			return fmt.Errorf("dme: object %q: %w", class, err)
-		}
-		*o = Object{Class: class}
-		if len(w.Attributes) > 0 {
-			o.Attrs = make(map[string]string, len(w.Attributes))
-			for k, rv := range w.Attributes {
-				v, err := rawValue(rv)
-				if err != nil {
-					return fmt.Errorf("dme: object %q: property %q: %w", class, k, err)
-				}
-				o.Attrs[k] = v
-			}
-		}
-		for i, ch := range w.Children {
-			if ch == nil {
-				return fmt.Errorf("dme: object %q: child %d is null", class, i)
-			}
-		}
-		if len(w.Children) > 0 {
-			o.Children = w.Children
-		}
+	*o = *obj
+	return nil
+}
+
+// decodeJSON decodes b into v keeping numbers as their text.
+func decodeJSON(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fmt.Errorf("data after the JSON value in %s", abbrev(b))
 	}
 	return nil
 }
 
-func rawValue(rv json.RawMessage) (string, error) {
-	rv = bytes.TrimSpace(rv)
-	if len(rv) == 0 {
+func (w wireNode) object() (*Object, error) {
+	if len(w) != 1 {
+		return nil, fmt.Errorf("dme: object must have exactly one class key, got %d", len(w))
+	}
+	for class, body := range w {
+		if class == "" {
+			return nil, fmt.Errorf("dme: object with empty class key")
+		}
+		o := &Object{Class: class}
+		if len(body.Attributes) > 0 {
+			o.Attrs = make(map[string]string, len(body.Attributes))
+			for k, v := range body.Attributes {
+				s, err := scalar(v)
+				if err != nil {
+					return nil, fmt.Errorf("dme: object %q: property %q: %w", class, k, err)
+				}
+				o.Attrs[k] = s
+			}
+		}
+		if len(body.Children) > 0 {
+			o.Children = make([]*Object, len(body.Children))
+			for i, cw := range body.Children {
+				if cw == nil {
+					return nil, fmt.Errorf("dme: object %q: child %d is null", class, i)
+				}
+				c, err := cw.object()
+				if err != nil {
+					return nil, err
+				}
+				o.Children[i] = c
+			}
+		}
+		return o, nil
+	}
+	panic("unreachable")
+}
+
+func scalar(v any) (string, error) {
+	switch v := v.(type) {
+	case string:
+		return v, nil
+	case json.Number:
+		return v.String(), nil
+	case bool:
+		return strconv.FormatBool(v), nil
+	case nil:
 		return "", nil
 	}
-	switch rv[0] {
-	case '"':
-		var s string
-		err := json.Unmarshal(rv, &s)
-		return s, err
-	case 'n':
-		return "", nil
-	case '{', '[':
-		return "", fmt.Errorf("value %s is not a scalar", abbrev(rv))
-	default:
-		return string(rv), nil
-	}
+	return "", fmt.Errorf("value of type %T is not a scalar", v)
 }
 
 func abbrev(b []byte) string {

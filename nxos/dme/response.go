@@ -2,7 +2,6 @@ package dme
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 )
 
@@ -33,40 +32,27 @@ func (e *Error) Body() []byte {
 // objects. When imdata holds an error object, Parse returns it as *Error.
 func Parse(body []byte) ([]*Object, error) {
 	var r struct {
-		TotalCount json.RawMessage   `json:"totalCount"`
-		Imdata     []json.RawMessage `json:"imdata"`
+		TotalCount any        `json:"totalCount"`
+		Imdata     []wireNode `json:"imdata"`
 	}
-	if err := json.Unmarshal(body, &r); err != nil {
+	if err := decodeJSON(body, &r); err != nil {
 		return nil, fmt.Errorf("dme: response: %w", err)
 	}
 	if r.Imdata == nil && !bytes.Contains(body, []byte(`"imdata"`)) {
 		return nil, fmt.Errorf("dme: response without \"imdata\": %s", abbrev(body))
 	}
 	objs := make([]*Object, 0, len(r.Imdata))
-	for i, raw := range r.Imdata {
-		if e, ok := errorObject(raw); ok {
-			return nil, e
+	for i, w := range r.Imdata {
+		if eb, ok := w["error"]; ok && len(w) == 1 {
+			code, _ := scalar(eb.Attributes["code"])
+			text, _ := scalar(eb.Attributes["text"])
+			return nil, &Error{Code: code, Text: text}
 		}
-		o := new(Object)
-		if err := o.UnmarshalJSON(raw); err != nil {
+		o, err := w.object()
+		if err != nil {
 			return nil, fmt.Errorf("dme: response imdata[%d]: %w", i, err)
 		}
 		objs = append(objs, o)
 	}
 	return objs, nil
-}
-
-// errorObject decodes {"error":{"attributes":{"code":…,"text":…}}}.
-func errorObject(raw json.RawMessage) (*Error, bool) {
-	var m struct {
-		Error *struct {
-			Attributes map[string]json.RawMessage `json:"attributes"`
-		} `json:"error"`
-	}
-	if json.Unmarshal(raw, &m) != nil || m.Error == nil {
-		return nil, false
-	}
-	code, _ := rawValue(m.Error.Attributes["code"])
-	text, _ := rawValue(m.Error.Attributes["text"])
-	return &Error{Code: code, Text: text}, true
 }
