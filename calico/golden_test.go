@@ -1,0 +1,103 @@
+package calico
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"sigs.k8s.io/yaml"
+)
+
+// update rewrites golden files instead of comparing with them: go test ./calico/ -run Golden -update
+var update = flag.Bool("update", false, "rewrite the golden files under testdata")
+
+// checkGolden compares got with the golden file at path, or writes it with -update.
+func checkGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./calico/ -run Golden -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the rendering (run with -update to accept):\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
+
+// renderFiles renders a design's golden files: calico.yaml, nodepatches.yaml and
+// nodes/<node>.sh, keyed by path relative to the design's golden directory.
+func renderFiles(t *testing.T, name string) map[string][]byte {
+	t.Helper()
+	for _, rd := range renderDesigns {
+		if rd.name != name {
+			continue
+		}
+		in := renderIntent(t, rd.design())
+		objs, err := Render(in)
+		if err != nil {
+			t.Fatalf("render: %v", err)
+		}
+		y, err := objs.YAML()
+		if err != nil {
+			t.Fatalf("yaml: %v", err)
+		}
+		patches, err := yaml.Marshal(NodePatches(in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files := map[string][]byte{"calico.yaml": y, "nodepatches.yaml": patches}
+		for i := range in.Nodes {
+			files[filepath.Join("nodes", in.Nodes[i].Name+".sh")] = []byte(NodeScript(&in.Nodes[i]))
+		}
+		return files
+	}
+	t.Fatalf("no design %q", name)
+	return nil
+}
+
+func TestGolden(t *testing.T) {
+	for _, rd := range renderDesigns {
+		t.Run(rd.name, func(t *testing.T) {
+			dir := filepath.Join("testdata", "render", rd.name)
+			first := renderFiles(t, rd.name)
+			// Rendering again must give the same bytes (no map-order or pointer leaks).
+			for range 3 {
+				again := renderFiles(t, rd.name)
+				for path, b := range first {
+					if !bytes.Equal(b, again[path]) {
+						t.Fatalf("%s differs between two renderings of the same design", path)
+					}
+				}
+			}
+			paths := make([]string, 0, len(first))
+			for p := range first {
+				paths = append(paths, p)
+			}
+			slices.Sort(paths)
+			for _, p := range paths {
+				checkGolden(t, filepath.Join(dir, p), first[p])
+			}
+			if !*update {
+				// No stale node scripts: every golden script belongs to a node of the design.
+				stale, _ := filepath.Glob(filepath.Join(dir, "nodes", "*.sh"))
+				for _, s := range stale {
+					rel, _ := filepath.Rel(dir, s)
+					if _, ok := first[rel]; !ok {
+						t.Errorf("golden file %s belongs to no node of the design", s)
+					}
+				}
+			}
+		})
+	}
+}

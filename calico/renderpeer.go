@@ -1,0 +1,87 @@
+package calico
+
+import (
+	"errors"
+	"fmt"
+
+	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
+	"github.com/projectcalico/api/pkg/lib/numorstring"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/nxcalico/nxcalico/design"
+)
+
+// PairSelector is the BGPPeer nodeSelector that selects the nodes of one leaf pair:
+// nxcalico.io/leaf-pair == '<pair>'.
+func PairSelector(pair string) string {
+	return LeafPairLabel + " == '" + pair + "'"
+}
+
+// renderBGPPeers makes the BGPPeers of the cluster intent: a global peer per shared loopback
+// address, or a peer per pair, leaf and family selecting the pair's nodes.
+func renderBGPPeers(c *design.ClusterIntent) ([]*v3.BGPPeer, error) {
+	var errs []error
+	peers := make([]*v3.BGPPeer, 0, len(c.Peers))
+	var password *v3.BGPPassword
+	if s := c.PasswordSecret; s != nil {
+		if s.Name == "" || s.Key == "" {
+			errs = append(errs, fmt.Errorf("calico: Cluster.PasswordSecret %q: name and key are required", s.String()))
+		}
+		password = &v3.BGPPassword{SecretKeyRef: &corev1.SecretKeySelector{
+			LocalObjectReference: corev1.LocalObjectReference{Name: s.Name},
+			Key:                  s.Key,
+		}}
+	}
+	// c.Peers is sorted by pair: name each pair's run of peers together.
+	for start := 0; start < len(c.Peers); {
+		end := start + 1
+		for end < len(c.Peers) && c.Peers[end].Pair == c.Peers[start].Pair {
+			end++
+		}
+		run := c.Peers[start:end]
+		pair := run[0].Pair
+		var names []string
+		if pair != "" {
+			if err := checkLabelValue(fmt.Sprintf("Cluster.Peers[%d].Pair", start), pair); err != nil {
+				errs = append(errs, err)
+				start = end
+				continue
+			}
+			names = pairPeerNames(pair, run)
+		}
+		for i, p := range run {
+			field := fmt.Sprintf("Cluster.Peers[%d]", start+i)
+			if !p.Addr.IsValid() {
+				errs = append(errs, fmt.Errorf("calico: %s.Addr: not set", field))
+				continue
+			}
+			peer := &v3.BGPPeer{
+				TypeMeta: metav1.TypeMeta{Kind: v3.KindBGPPeer, APIVersion: v3.GroupVersionCurrent},
+				Spec: v3.BGPPeerSpec{
+					PeerIP:   p.Addr.String(),
+					ASNumber: numorstring.ASNumber(p.ASN),
+					Password: password.DeepCopy(),
+				},
+			}
+			if pair == "" {
+				peer.ObjectMeta = objectMeta(globalPeerName(p.Addr), c.Name)
+			} else {
+				peer.ObjectMeta = objectMeta(names[i], c.Name, LeafPairLabel, pair)
+				peer.Spec.NodeSelector = PairSelector(pair)
+			}
+			if c.Reachability == design.ReachableBy {
+				gw := c.Gateway.Get(p.Family)
+				if !gw.IsValid() {
+					errs = append(errs, fmt.Errorf("calico: %s (%s): node reachability %s needs the %s anycast gateway, which is not set",
+						field, p.Addr, c.Reachability, p.Family))
+					continue
+				}
+				peer.Spec.ReachableBy = gw.String()
+			}
+			peers = append(peers, peer)
+		}
+		start = end
+	}
+	return peers, errors.Join(errs...)
+}

@@ -1,0 +1,4 @@
+#!/bin/sh
+# nxcalico: routes of node worker-1-1 (leaf pair rack1) to its leaf peering loopbacks.
+# None needed: Calico reaches the leaf loopbacks itself (BGPPeer reachableBy).
+set -eu
