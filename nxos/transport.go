@@ -1,0 +1,174 @@
+package nxos
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/nxcalico/nxcalico/nxos/dme"
+)
+
+// maxBody bounds how much of an answer is read (a full subtree of a leaf is a
+// few hundred kilobytes).
+const maxBody = 64 << 20
+
+// response is one HTTP answer, read completely.
+type response struct {
+	status  int
+	body    []byte
+	cookies []*http.Cookie
+}
+
+// dmeError returns the error object of the body, or nil.
+func (r *response) dmeError() *dme.Error {
+	if !bytes.Contains(r.body, []byte(`"error"`)) {
+		return nil
+	}
+	_, err := dme.Parse(r.body)
+	var e *dme.Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return nil
+}
+
+// apiError turns a refused answer into *APIError.
+func (c *Client) apiError(method, dn string, r *response) *APIError {
+	ae := &APIError{Method: method, Status: r.status, DN: dn}
+	if e := r.dmeError(); e != nil {
+		ae.Code, ae.Text = e.Code, e.Text
+	}
+	return ae
+}
+
+// retryableStatus reports the answers a request that is safe to repeat is
+// repeated for: the switch or a proxy in front of it was busy or failing.
+func retryableStatus(s int) bool { return s >= 500 && s <= 504 }
+
+// send makes one HTTP attempt. The request is built with go-nxos's NewReq and
+// sent with the client's own http.Client under ctx; the session cookie is set
+// here (the go-nxos cookie jar is not used).
+func (c *Client) send(ctx context.Context, method, path string, q url.Values, body []byte, token string, quiet bool) (*response, error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req := c.nx.NewReq(method, path, rd)
+	if req.HttpReq == nil {
+		return nil, fmt.Errorf("nxos: bad request URL %q", c.opts.URL+path+".json")
+	}
+	if len(q) > 0 {
+		req.HttpReq.URL.RawQuery = q.Encode()
+	}
+	if body != nil {
+		req.HttpReq.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.HttpReq.AddCookie(&http.Cookie{Name: cookieName, Value: token})
+	}
+	start := time.Now()
+	c.requests.Add(1)
+	res, err := c.nx.HttpClient.Do(req.HttpReq.WithContext(ctx))
+	if err != nil {
+		c.log.LogAttrs(ctx, slog.LevelDebug, "nxapi request failed", slog.String("method", method), slog.String("path", path),
+			slog.Duration("elapsed", time.Since(start)), slog.String("error", err.Error()))
+		return nil, err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(res.Body, maxBody))
+	if err != nil {
+		c.log.LogAttrs(ctx, slog.LevelDebug, "nxapi answer unreadable", slog.String("method", method), slog.String("path", path),
+			slog.Int("status", res.StatusCode), slog.String("error", err.Error()))
+		return nil, fmt.Errorf("nxos: %s %s: reading answer: %w", method, path, err)
+	}
+	if !quiet || res.StatusCode >= 300 {
+		c.log.LogAttrs(ctx, slog.LevelDebug, "nxapi request", slog.String("method", method), slog.String("path", path),
+			slog.Int("status", res.StatusCode), slog.Int("bytes", len(b)), slog.Duration("elapsed", time.Since(start)))
+	}
+	return &response{status: res.StatusCode, body: b, cookies: res.Cookies()}, nil
+}
+
+// sendRetrying is send with retries on transport errors and 5xx answers when
+// safe is true: exponential backoff with jitter, every wait honouring ctx.
+// 4xx answers are returned at once.
+func (c *Client) sendRetrying(ctx context.Context, method, path string, q url.Values, body []byte, token string, safe bool) (*response, error) {
+	for attempt := 0; ; attempt++ {
+		r, err := c.send(ctx, method, path, q, body, token, false)
+		if ctx.Err() != nil {
+			if err == nil {
+				err = ctx.Err()
+			}
+			return nil, err
+		}
+		if err == nil && !retryableStatus(r.status) {
+			return r, nil
+		}
+		if !safe || attempt >= c.opts.retries() {
+			if err != nil {
+				return nil, fmt.Errorf("nxos: %s %s: %w", method, path, err)
+			}
+			return r, nil
+		}
+		d := c.backoff(attempt)
+		c.log.LogAttrs(ctx, slog.LevelDebug, "nxapi retry", slog.String("method", method), slog.String("path", path),
+			slog.Int("attempt", attempt+1), slog.Duration("wait", d))
+		c.retries.Add(1)
+		t := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// backoff returns the wait before retry attempt+1: RetryMin·2^attempt capped at
+// RetryMax, with "equal jitter" (between half and all of it).
+func (c *Client) backoff(attempt int) time.Duration {
+	d := c.opts.RetryMin
+	for i := 0; i < attempt && d < c.opts.RetryMax; i++ {
+		d *= 2
+	}
+	d = min(d, c.opts.RetryMax)
+	half := d / 2
+	if half <= 0 {
+		return d
+	}
+	return half + rand.N(half+1)
+}
+
+// do makes an authenticated request: it obtains a session, sends (with retries
+// when safe) and, when the switch answers 401/403 because it dropped the
+// session, logs in again once and repeats. Any refusal becomes *APIError.
+func (c *Client) do(ctx context.Context, method, path, dn string, q url.Values, body []byte, safe bool) ([]byte, error) {
+	for relogin := 0; ; relogin++ {
+		tok, err := c.session(ctx)
+		if err != nil {
+			return nil, err
+		}
+		r, err := c.sendRetrying(ctx, method, path, q, body, tok, safe)
+		if err != nil {
+			return nil, err
+		}
+		if (r.status == http.StatusUnauthorized || r.status == http.StatusForbidden) && relogin == 0 {
+			c.log.LogAttrs(ctx, slog.LevelDebug, "nxapi session refused, logging in again", slog.String("method", method), slog.String("path", path), slog.Int("status", r.status))
+			c.invalidate(tok)
+			continue
+		}
+		if r.status < 200 || r.status > 299 {
+			return nil, c.apiError(method, dn, r)
+		}
+		if e := r.dmeError(); e != nil {
+			return nil, &APIError{Method: method, Status: r.status, Code: e.Code, Text: e.Text, DN: dn}
+		}
+		return r.body, nil
+	}
+}
