@@ -1,0 +1,138 @@
+package nxostest
+
+import (
+	"net/netip"
+
+	"github.com/nxcalico/nxcalico/nxos/dme"
+)
+
+// Established is the bgpPeerEntry.operSt of a session that is up.
+const Established = "established"
+
+// flapLayout is how NX-OS prints lastFlapTs ("2017-08-29T13:42:38.791+00:00").
+const flapLayout = "2006-01-02T15:04:05.000-07:00"
+
+func peerKey(vrf, addr string) string {
+	if a, err := netip.ParseAddr(addr); err == nil {
+		addr = a.String()
+	}
+	return vrf + "|" + addr
+}
+
+// SetPeerState forces the session state (bgpPeerEntry.operSt, e.g. "idle",
+// "active", "established") of neighbor addr in VRF vrf ("default" for the
+// default domain). It applies now if the neighbor is configured and whenever it
+// is configured later; an empty state removes the override.
+func (s *Server) SetPeerState(vrf, addr, state string) {
+	s.peerMu.Lock()
+	if state == "" {
+		delete(s.peerStates, peerKey(vrf, addr))
+	} else {
+		s.peerStates[peerKey(vrf, addr)] = state
+	}
+	s.peerMu.Unlock()
+	s.resync()
+}
+
+// SetPeersAlive declares whether the remote sides of all neighbors answer: when
+// true every configured neighbor, existing and future, comes up "established"
+// (with a fresh lastFlapTs); when false they sit in "idle". SetPeerState
+// overrides this per neighbor.
+func (s *Server) SetPeersAlive(alive bool) {
+	s.peerMu.Lock()
+	s.peersAlive = alive
+	s.peerMu.Unlock()
+	s.resync()
+}
+
+func (s *Server) resync() {
+	s.treeMu.Lock()
+	defer s.treeMu.Unlock()
+	next := s.tree.clone()
+	s.syncPeers(next)
+	s.tree = next
+}
+
+// stateOf returns the operSt neighbor addr in vrf should have.
+func (s *Server) stateOf(vrf, addr string) string {
+	s.peerMu.Lock()
+	defer s.peerMu.Unlock()
+	if st, ok := s.peerStates[peerKey(vrf, addr)]; ok {
+		return st
+	}
+	if s.peersAlive {
+		return Established
+	}
+	return "idle"
+}
+
+// syncPeers gives every configured bgpPeer its operational bgpPeerEntry (and a
+// bgpPeerAfEntry per configured address family) and sets their state.
+// Entries of deleted peers went away with the peer's subtree.
+func (s *Server) syncPeers(t *tree) {
+	inst := t.lookup(dme.MustParseDN("sys/bgp/inst"))
+	if inst == nil {
+		return
+	}
+	entClass, _ := dme.Lookup("bgpPeerEntry")
+	afClass, _ := dme.Lookup("bgpPeerAfEntry")
+	now := s.now()
+	for _, dom := range inst.children() {
+		if dom.class.Name != "bgpDom" {
+			continue
+		}
+		vrf := dom.attrs["name"]
+		for _, peer := range dom.children() {
+			if peer.class.Name != "bgpPeer" {
+				continue
+			}
+			addr := peer.attrs["addr"]
+			rn, _ := entClass.FormatRN(map[string]string{"addr": addr})
+			key, err := dme.RNKey(rn)
+			if err != nil {
+				continue
+			}
+			ent := peer.child(key)
+			if ent == nil {
+				ent = newNode(entClass, rn, map[string]string{"addr": addr})
+				peer.add(key, ent)
+			}
+			if want := s.stateOf(vrf, addr); ent.attrs["operSt"] != want {
+				ent.attrs["prevOperSt"] = ent.attrs["operSt"]
+				ent.attrs["operSt"] = want
+				ent.attrs["lastFlapTs"] = now.UTC().Format(flapLayout)
+			}
+			ent.attrs["passwdSet"] = "disabled"
+			if peer.attrs["password"] != "" {
+				ent.attrs["passwdSet"] = "enabled"
+			}
+			if src := peer.attrs["srcIf"]; src != "" && src != "unspecified" {
+				ent.attrs["connIf"] = src
+			}
+			// One AF entry per configured AF, none for removed ones.
+			want := map[string]bool{}
+			for _, af := range peer.children() {
+				if af.class.Name != "bgpPeerAf" {
+					continue
+				}
+				typ := af.attrs["type"]
+				afRN, _ := afClass.FormatRN(map[string]string{"type": typ})
+				afKey, err := dme.RNKey(afRN)
+				if err != nil {
+					continue
+				}
+				want[afKey] = true
+				if ent.child(afKey) == nil {
+					n := newNode(afClass, afRN, map[string]string{"type": typ})
+					n.attrs["acceptedPaths"], n.attrs["pfxSent"] = "0", "0"
+					ent.add(afKey, n)
+				}
+			}
+			for _, k := range append([]string(nil), ent.order...) {
+				if !want[k] {
+					ent.remove(k)
+				}
+			}
+		}
+	}
+}
