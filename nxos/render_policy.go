@@ -1,0 +1,93 @@
+package nxos
+
+import (
+	"github.com/nxcalico/nxcalico/addressing"
+	"github.com/nxcalico/nxcalico/nxos/dme"
+)
+
+// Route-map entry numbers of the coloring route-map: one entry per family.
+const (
+	colorSeqIPv4 = "10"
+	colorSeqIPv6 = "20"
+	// prefixListSeq is the sequence number of the prefix-list entry matching the own loopback.
+	prefixListSeq = "5"
+)
+
+// vrf renders vrf context <vrf>. The l3Inst carries only its name, so posting it merges into the
+// fabric's VRF; in coloring mode each family's address family gets "route-target import <rt>
+// evpn" and "export map <route-map>".
+func (r *leafRenderer) vrf() *dme.Object {
+	inst := dme.New("l3Inst", "name", r.l.VRF)
+	c := r.l.Coloring
+	if c == nil {
+		return inst
+	}
+	dom := dme.New("rtctrlDom", "name", r.l.VRF)
+	for _, f := range addressing.Families {
+		if r.prefixList(f) == "" {
+			continue
+		}
+		dom.Add(dme.New("rtctrlDomAf", "type", afType(f)).Add(
+			dme.New("rtctrlAfCtrl", "type", "l2vpn-evpn").Add(
+				dme.New("rtctrlRttP", "type", "import").Add(
+					dme.New("rtctrlRttEntry", "rtt", c.RouteTarget.DME()),
+				),
+			),
+			dme.New("rtctrlAfCtrl", "type", afType(f)).Add(
+				dme.New("rtctrlRttP", "type", "export").Add(
+					dme.New("rtctrlMapP", "rtMap", c.RouteMap),
+				),
+			),
+		))
+	}
+	return inst.Add(dom)
+}
+
+// prefixList returns the coloring prefix-list of family f, "" when there is none.
+func (r *leafRenderer) prefixList(f addressing.Family) string {
+	c := r.l.Coloring
+	if c == nil || !c.Loopback.Has(f) {
+		return ""
+	}
+	if f == addressing.IPv6 {
+		return c.PrefixListV6
+	}
+	return c.PrefixListV4
+}
+
+// policies renders, in coloring mode, the prefix-lists that match the leaf's own loopback and the
+// route-map that colors it: entry 10 for IPv4 (match ip address prefix-list) and entry 20 for
+// IPv6 (match ipv6 address prefix-list), each setting extcommunity rt <color>.
+func (r *leafRenderer) policies() *dme.Object {
+	c := r.l.Coloring
+	if c == nil {
+		return nil
+	}
+	rpm := dme.New("rpmEntity")
+	rm := dme.New("rtmapRule", "name", c.RouteMap)
+	for _, f := range addressing.Families {
+		name := r.prefixList(f)
+		if name == "" {
+			continue
+		}
+		pfx := c.Loopback.Get(f).String()
+		entry := dme.New("rtpfxEntry", "order", prefixListSeq, "action", "permit", "criteria", "exact", "pfx", pfx)
+		setRT := dme.New("rtmapSetRttComm").Add(
+			dme.New("rtextcomItem", "community", c.RouteTarget.DME(), "scope", "transitive"),
+		)
+		if f == addressing.IPv4 {
+			rpm.Add(dme.New("rtpfxRuleV4", "name", name).Add(entry))
+			rm.Add(dme.New("rtmapEntry", "order", colorSeqIPv4, "action", "permit").Add(
+				dme.New("rtmapMatchRtDst").Add(dme.New("rtmapRsRtDstAtt", "tDn", "sys/rpm/pfxlistv4-["+name+"]")),
+				setRT,
+			))
+			continue
+		}
+		rpm.Add(dme.New("rtpfxRuleV6", "name", name).Add(entry))
+		rm.Add(dme.New("rtmapEntry", "order", colorSeqIPv6, "action", "permit").Add(
+			dme.New("rtmapMatchRtDstV6").Add(dme.New("rtmapRsRtDstV6Att", "tDn", "sys/rpm/pfxlistv6-["+name+"]")),
+			setRT,
+		))
+	}
+	return rpm.Add(rm)
+}
