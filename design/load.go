@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/netip"
@@ -75,15 +76,18 @@ func parse(data []byte) (*Design, error) {
 func extraDocument(data []byte) (Problem, bool) {
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(nil, len(data)+1)
-	content, line := false, 0
+	content, ended, line := false, false, 0
 	for sc.Scan() {
 		line++
 		t := strings.TrimRight(sc.Text(), " \t\r")
-		isMarker := t == "---" || strings.HasPrefix(t, "--- ") || t == "..."
-		if isMarker && content {
+		start := t == "---" || strings.HasPrefix(t, "--- ")
+		if (start && content) || (ended && t != "" && !strings.HasPrefix(strings.TrimSpace(t), "#")) {
 			return Problem{Code: CodeInvalidValue, Message: fmt.Sprintf("line %d: the design file holds more than one YAML document; want exactly one", line)}, true
 		}
-		if !isMarker && t != "" && !strings.HasPrefix(strings.TrimSpace(t), "#") && !strings.HasPrefix(t, "%") {
+		switch {
+		case t == "...":
+			ended = content
+		case !start && t != "" && !strings.HasPrefix(strings.TrimSpace(t), "#") && !strings.HasPrefix(t, "%"):
 			content = true
 		}
 	}
@@ -216,7 +220,7 @@ func (l *loader) decode(path string, raw any, v reflect.Value, sem valueSem) {
 		}
 		x, err := strconv.ParseInt(n.String(), 10, t.Bits())
 		if err != nil {
-			l.add(path, CodeInvalidValue, "%s is not an integer from %d to %d", n, int64(-1)<<(t.Bits()-1), int64(1)<<(t.Bits()-1)-1)
+			l.add(path, CodeInvalidValue, "%s", intError(n, err))
 			return
 		}
 		v.SetInt(x)
@@ -228,7 +232,11 @@ func (l *loader) decode(path string, raw any, v reflect.Value, sem valueSem) {
 		}
 		x, err := strconv.ParseUint(n.String(), 10, t.Bits())
 		if err != nil {
-			l.add(path, CodeInvalidValue, "%s is not an integer from 0 to %d", n, uint64(1)<<t.Bits()-1)
+			if errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(n.String(), "-") {
+				l.add(path, CodeInvalidValue, "%s is out of range: at most %d", n, uint64(1)<<t.Bits()-1)
+				return
+			}
+			l.add(path, CodeInvalidValue, "%s", intError(n, err))
 			return
 		}
 		v.SetUint(x)
@@ -378,6 +386,17 @@ func (l *loader) text(path string, raw any, v reflect.Value) {
 		v.SetZero()
 		l.add(path, CodeInvalidValue, "%v", err)
 	}
+}
+
+// intError says why a number does not fit an integer field.
+func intError(n json.Number, err error) string {
+	switch {
+	case strings.ContainsAny(n.String(), ".eE"):
+		return "want an integer, got " + n.String()
+	case strings.HasPrefix(n.String(), "-") && !errors.Is(err, strconv.ErrRange):
+		return "want a number of at least 0, got " + n.String()
+	}
+	return n.String() + " is out of range"
 }
 
 // describe names a decoded JSON value and quotes it, for messages.

@@ -28,8 +28,44 @@ func (d *Design) MarshalYAML() ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("design: marshal: want a mapping at the top, got %T", tree)
 	}
-	writeBlockMap(&b, m, 0)
+	writeBlockMap(&b, prune(m, true), 0)
 	return b.Bytes(), nil
+}
+
+// prune drops unset values that the Go types write without omitempty: empty strings (unset
+// addresses and prefixes too), nulls, zero numbers other than a loopback id, and mappings left
+// empty. Load reads a missing field as unset, so nothing is lost. The top level keeps its
+// sections.
+func prune(m orderedMap, top bool) orderedMap {
+	out := m[:0:0]
+	for _, kv := range m {
+		switch v := kv.value.(type) {
+		case nil:
+			continue
+		case string:
+			if v == "" {
+				continue
+			}
+		case json.Number:
+			if v.String() == "0" && kv.key != "id" {
+				continue
+			}
+		case orderedMap:
+			v = prune(v, false)
+			if len(v) == 0 && !top {
+				continue
+			}
+			kv.value = v
+		case []any:
+			for i, item := range v {
+				if im, ok := item.(orderedMap); ok {
+					v[i] = prune(im, false)
+				}
+			}
+		}
+		out = append(out, kv)
+	}
+	return out
 }
 
 // orderedMap is a JSON object with its keys in document order.

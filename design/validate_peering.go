@@ -1,6 +1,7 @@
 package design
 
 import (
+	"fmt"
 	"net/netip"
 	"strings"
 
@@ -14,23 +15,12 @@ const maxPaths = 64
 // node routes, the coloring names and the password secret.
 func (v *validator) peering() {
 	p := &v.d.Peering
-	u := &v.user.Peering
 
 	v.nameCheck("peering.templates.ipv4", "template name", p.Templates.IPv4, checkNXOSName(p.Templates.IPv4, maxNXOSNameLen))
 	v.nameCheck("peering.templates.ipv6", "template name", p.Templates.IPv6, checkNXOSName(p.Templates.IPv6, maxNXOSNameLen))
 	if p.Templates.IPv4 == p.Templates.IPv6 {
 		v.add("peering.templates.ipv6", CodeDuplicateName, "template name %q is also the IPv4 template (peering.templates.ipv4); the two templates must differ", p.Templates.IPv6)
 	}
-	for _, fam := range addressing.Families {
-		name := u.Templates.IPv4
-		if fam == addressing.IPv6 {
-			name = u.Templates.IPv6
-		}
-		if name != "" && !v.gwFams.has(fam) && !v.loopbackFams.has(fam) {
-			v.add("peering.templates."+famKey(fam), CodeFamilyMismatch, "template %q is for %s peering, but neither the anycast gateway nor any peering loopback has an %s address", name, fam, fam)
-		}
-	}
-
 	switch m := p.EBGPMultihop; {
 	case m < 0 || m > 255:
 		v.add("peering.ebgpMultihop", CodeInvalidValue, "ebgpMultihop %d is outside 2 to 255", m)
@@ -98,6 +88,9 @@ func (v *validator) nodeRoutes() {
 		return
 	}
 	var routes []netip.Prefix
+	// only[f] is the index of the one route of family f, or -1 when there are none or several.
+	only := map[addressing.Family]int{addressing.IPv4: -1, addressing.IPv6: -1}
+	count := map[addressing.Family]int{}
 	for i, r := range p.NodeRoutes {
 		path := "peering.nodeRoutes[" + itoa(i) + "]"
 		if !v.checkNetwork(path, r) {
@@ -109,6 +102,13 @@ func (v *validator) nodeRoutes() {
 			continue
 		}
 		routes = append(routes, r)
+		count[fam]++
+		only[fam] = i
+	}
+	for fam, n := range count {
+		if n != 1 {
+			only[fam] = -1
+		}
 	}
 	set := addressing.NewRouteSet(routes...)
 	reported := make(map[netip.Addr]bool)
@@ -133,8 +133,12 @@ func (v *validator) nodeRoutes() {
 					continue
 				}
 				reported[a] = true
-				v.add("peering.nodeRoutes", CodeUnreachablePeer, "no node route covers %s, the %s peering loopback of leaf %q (%s) that the nodes of leaf pair %q peer with; %s node routes: %s",
-					a, fam, pair.Leaves[j].Name, loopbackPath(i, j, fam), pair.Name, fam, routesText(routes, fam))
+				peer := fmt.Sprintf("%s, the %s peering loopback of leaf %q (%s) that the nodes of leaf pair %q peer with", a, fam, pair.Leaves[j].Name, loopbackPath(i, j, fam), pair.Name)
+				if k := only[fam]; k >= 0 {
+					v.add("peering.nodeRoutes["+itoa(k)+"]", CodeUnreachablePeer, "node route %s does not cover %s, and it is the only %s node route", p.NodeRoutes[k], peer, fam)
+					continue
+				}
+				v.add("peering.nodeRoutes", CodeUnreachablePeer, "no node route covers %s; %s node routes: %s", peer, fam, routesText(routes, fam))
 			}
 		}
 	}
