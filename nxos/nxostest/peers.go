@@ -53,17 +53,18 @@ func (s *Server) resync() {
 	s.tree = next
 }
 
-// stateOf returns the operSt neighbor addr in vrf should have.
-func (s *Server) stateOf(vrf, addr string) string {
+// stateOf returns the operSt neighbor addr in vrf should have and whether
+// SetPeerState forced it.
+func (s *Server) stateOf(vrf, addr string) (string, bool) {
 	s.peerMu.Lock()
 	defer s.peerMu.Unlock()
 	if st, ok := s.peerStates[peerKey(vrf, addr)]; ok {
-		return st
+		return st, true
 	}
 	if s.peersAlive {
-		return Established
+		return Established, false
 	}
-	return "idle"
+	return "idle", false
 }
 
 // syncPeers gives every configured bgpPeer its operational bgpPeerEntry (and a
@@ -97,7 +98,7 @@ func (s *Server) syncPeers(t *tree) {
 				ent = newNode(entClass, rn, map[string]string{"addr": addr})
 				peer.add(key, ent)
 			}
-			if want := s.stateOf(vrf, addr); ent.attrs["operSt"] != want {
+			if want, forced := s.stateOf(vrf, addr); (forced || !ent.pinned) && ent.attrs["operSt"] != want {
 				ent.attrs["prevOperSt"] = ent.attrs["operSt"]
 				ent.attrs["operSt"] = want
 				ent.attrs["lastFlapTs"] = now.UTC().Format(flapLayout)

@@ -113,7 +113,8 @@ func newServer(opts []Option) *Server {
 // NewServer starts a simulated switch on a plain-HTTP loopback listener.
 func NewServer(opts ...Option) *Server {
 	s := newServer(opts)
-	s.hs = httptest.NewServer(s)
+	s.hs = s.unstarted()
+	s.hs.Start()
 	return s
 }
 
@@ -121,8 +122,17 @@ func NewServer(opts ...Option) *Server {
 // certificate; use CertPool or Client to verify it properly.
 func NewTLSServer(opts ...Option) *Server {
 	s := newServer(opts)
-	s.hs = httptest.NewTLSServer(s)
+	s.hs = s.unstarted()
+	s.hs.StartTLS()
 	return s
+}
+
+// unstarted builds the HTTP server; its own error log (TLS handshake failures,
+// aborted handlers) goes to the injected logger at debug level, never to stderr.
+func (s *Server) unstarted() *httptest.Server {
+	hs := httptest.NewUnstartedServer(s)
+	hs.Config.ErrorLog = slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)
+	return hs
 }
 
 // URL returns the base URL, e.g. "http://127.0.0.1:41234".

@@ -14,6 +14,9 @@ type node struct {
 	attrs map[string]string
 	kids  map[string]*node // by dme.RNKey
 	order []string         // child keys in creation order
+	// pinned marks operational state written by Server.Load: the simulator
+	// keeps it instead of deriving it (SetPeerState still overrides it).
+	pinned bool
 }
 
 func newNode(c *dme.Class, rn string, naming map[string]string) *node {
@@ -30,7 +33,7 @@ func newNode(c *dme.Class, rn string, naming map[string]string) *node {
 }
 
 func (n *node) clone() *node {
-	c := &node{class: n.class, rn: n.rn, attrs: make(map[string]string, len(n.attrs))}
+	c := &node{class: n.class, rn: n.rn, attrs: make(map[string]string, len(n.attrs)), pinned: n.pinned}
 	for k, v := range n.attrs {
 		c.attrs[k] = v
 	}
@@ -174,7 +177,11 @@ func apply(parent *node, o *dme.Object) error {
 	if n == nil {
 		n = newNode(c, rn, naming)
 		parent.add(key, n)
-	} else if status == "replaced" {
+	}
+	if c.Operational {
+		n.pinned = true
+	}
+	if status == "replaced" {
 		fresh := newNode(c, n.rn, naming)
 		for _, k := range n.order {
 			if kid := n.kids[k]; kid.class.Operational {
