@@ -9,9 +9,10 @@ import "net/netip"
 //   - The master node's IPv6 address is 2001:192:168:1::10, inside the anycast gateway subnet
 //     2001:192:168:1::/64 (the paper gives 2001:192:168::10/64, outside it; its own BGP neighbor
 //     list uses 2001:192:168:1::10).
-//   - The nodes' IPv6 route to the leaf loopbacks covers ::4 and ::5 (derived as two /128 host
-//     routes); the paper's "2001:193:168:1::/128" covers neither. The IPv4 route is derived the
-//     same way (192.168.100.1/32 and .2/32 instead of the paper's wider 192.168.100.0/24).
+//   - The nodes' IPv6 route to the leaf loopbacks is 2001:193:168:1::4/127, which covers exactly
+//     ::4 and ::5; the paper's "2001:193:168:1::/128" covers neither. Node routes are derived as
+//     the exact summary of the loopbacks a node peers with, so the IPv4 routes are
+//     192.168.100.1/32 and 192.168.100.2/32 rather than the paper's wider 192.168.100.0/24.
 //   - Every node is a neighbor of both leaves in both families (the paper's first IPv4 neighbor
 //     list omits node02, and its second list adds a neighbor that is no node).
 //   - One VRF, vrf-001, everywhere (the paper also writes gr-vrf-001).

@@ -85,7 +85,7 @@ func TestDeriveCaseStudyNodes(t *testing.T) {
 	}
 	want := []string{
 		"192.168.100.1/32 via 192.168.1.1 dev bond0", "192.168.100.2/32 via 192.168.1.1 dev bond0",
-		"2001:193:168:1::4/128 via 2001:192:168:1::1 dev bond0", "2001:193:168:1::5/128 via 2001:192:168:1::1 dev bond0",
+		"2001:193:168:1::4/127 via 2001:192:168:1::1 dev bond0",
 	}
 	if !slices.Equal(routes, want) {
 		t.Errorf("routes:\n got %q\nwant %q", routes, want)
@@ -164,7 +164,7 @@ func TestDerivePeeringShapes(t *testing.T) {
 	if len(l.Neighbors) != 4 || l.Coloring != nil {
 		t.Errorf("Leaf31: %d neighbors, coloring %v", len(l.Neighbors), l.Coloring)
 	}
-	if n := unique.Node("node-3-1"); len(n.Routes) != 2 || n.Routes[0].Prefix != netip.MustParsePrefix("192.168.102.1/32") {
+	if n := unique.Node("node-3-1"); len(n.Routes) != 3 || n.Routes[0].Prefix != netip.MustParsePrefix("192.168.102.1/32") || n.Routes[2].Prefix != netip.MustParsePrefix("2001:193:168:3::4/127") {
 		t.Errorf("node-3-1 routes = %+v", n.Routes)
 	}
 }

@@ -29,6 +29,5 @@ func ExampleDerive() {
 	// Leaf2101: neighbor 2001:192:168:1::13 inherit peer K8-v6
 	// master: 192.168.100.1/32 via 192.168.1.1 dev bond0
 	// master: 192.168.100.2/32 via 192.168.1.1 dev bond0
-	// master: 2001:193:168:1::4/128 via 2001:192:168:1::1 dev bond0
-	// master: 2001:193:168:1::5/128 via 2001:192:168:1::1 dev bond0
+	// master: 2001:193:168:1::4/127 via 2001:192:168:1::1 dev bond0
 }
