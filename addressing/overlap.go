@@ -27,12 +27,15 @@ func compareNamed(a, b NamedPrefix) int {
 	if c := cmp.Compare(a.Prefix.Bits(), b.Prefix.Bits()); c != 0 {
 		return c
 	}
-	return strings.Compare(a.Name, b.Name)
+	if c := strings.Compare(a.Name, b.Name); c != 0 {
+		return c
+	}
+	return a.Prefix.Addr().Compare(b.Prefix.Addr()) // host bits, so only identical items tie
 }
 
 // Overlap is one pair of overlapping named prefixes. A sorts before B (by
 // start address, then shorter prefix first, then name), so A is the prefix
-// that contains B.
+// that contains B (or has the same prefix as B).
 type Overlap struct {
 	A, B NamedPrefix
 }
@@ -49,40 +52,92 @@ func (o Overlap) String() string { return o.A.String() + " overlaps " + o.B.Stri
 // enclosing prefixes, so it takes O(n log n + k) time for n items and k
 // overlaps.
 func FindOverlaps(items []NamedPrefix) []Overlap {
-	sorted := make([]NamedPrefix, 0, len(items))
+	// Sort small integer keys with an index rather than the items
+	// themselves, one family at a time (IPv4 first): comparisons are cheap
+	// and names are looked at only on ties. An IPv4 key packs address and
+	// length into one word.
+	type entry struct {
+		hi, lo uint64
+		bits   int32
+		idx    int32
+	}
+	n4 := 0
 	for _, it := range items {
-		if it.Prefix.IsValid() {
-			sorted = append(sorted, it)
+		if it.Prefix.IsValid() && it.Prefix.Addr().Is4() {
+			n4++
 		}
 	}
-	slices.SortFunc(sorted, compareNamed)
+	sorted := make([]entry, n4, len(items))
+	v4, j4 := sorted[:n4], 0
+	for i, it := range items {
+		if !it.Prefix.IsValid() {
+			continue
+		}
+		first, _ := prefixKeys(it.Prefix)
+		if first.v6 {
+			sorted = append(sorted, entry{first.hi, first.lo, int32(it.Prefix.Bits()), int32(i)})
+		} else {
+			v4[j4] = entry{0, first.lo<<8 | uint64(it.Prefix.Bits()), 0, int32(i)}
+			j4++
+		}
+	}
+	byKey := func(a, b entry) int {
+		if a.hi != b.hi {
+			return cmp.Compare(a.hi, b.hi)
+		}
+		if a.lo != b.lo {
+			return cmp.Compare(a.lo, b.lo)
+		}
+		if a.bits != b.bits {
+			return cmp.Compare(a.bits, b.bits)
+		}
+		return compareNamed(items[a.idx], items[b.idx])
+	}
+	slices.SortFunc(v4, byKey)
+	slices.SortFunc(sorted[n4:], byKey)
 
 	// Prefixes nest or are disjoint, so the open prefixes that contain the
-	// current one form a chain: stack holds their indexes, outermost first.
-	var stack []int
-	var pairs [][2]int
-	for j, it := range sorted {
-		start := it.Prefix.Masked().Addr()
-		for len(stack) > 0 && !sorted[stack[len(stack)-1]].Prefix.Masked().Contains(start) {
+	// current one form a chain: stack holds them outermost first, with the
+	// last address of each.
+	type open struct {
+		pos  int // in sorted
+		last key
+	}
+	var stack []open
+	var pairs [][2]int // positions in sorted
+	for j, e := range sorted {
+		p := items[e.idx].Prefix
+		first, last := prefixKeys(p)
+		for len(stack) > 0 && stack[len(stack)-1].last.compare(first) < 0 {
 			stack = stack[:len(stack)-1]
 		}
-		for _, i := range stack {
-			pairs = append(pairs, [2]int{i, j})
+		for _, o := range stack {
+			pairs = append(pairs, [2]int{o.pos, j})
 		}
-		stack = append(stack, j)
+		stack = append(stack, open{j, last})
 	}
 	if len(pairs) == 0 {
 		return nil
 	}
+
+	// Order by A, then B. Identical items (same name and prefix) share a
+	// rank, so their pairs interleave as their values say they should.
+	rank := make([]int, len(sorted))
+	for j := 1; j < len(sorted); j++ {
+		rank[j] = rank[j-1]
+		if items[sorted[j].idx] != items[sorted[j-1].idx] {
+			rank[j] = j
+		}
+	}
 	slices.SortFunc(pairs, func(x, y [2]int) int {
-		if c := cmp.Compare(x[0], y[0]); c != 0 {
+		if c := cmp.Compare(rank[x[0]], rank[y[0]]); c != 0 {
 			return c
 		}
-		return cmp.Compare(x[1], y[1])
+		return cmp.Compare(rank[x[1]], rank[y[1]])
 	})
 	out := make([]Overlap, len(pairs))
 	for n, ij := range pairs {
-		out[n] = Overlap{A: sorted[ij[0]], B: sorted[ij[1]]}
+		out[n] = Overlap{A: items[sorted[ij[0]].idx], B: items[sorted[ij[1]].idx]}
 	}
 	return out
 }

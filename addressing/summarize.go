@@ -18,35 +18,68 @@ import (
 // Host bits are ignored and invalid prefixes are skipped; an IPv4-mapped
 // IPv6 prefix is IPv6 and never merges with IPv4.
 func Summarize(prefixes []netip.Prefix) []netip.Prefix {
-	ranges := make([]netipx.IPRange, 0, len(prefixes))
+	// Each family is sorted as integers: IPv4 spans packed into one uint64
+	// (first<<32 | last) sort without a comparison function.
+	n4 := 0
 	for _, p := range prefixes {
-		if p.IsValid() {
-			ranges = append(ranges, netipx.RangeOfPrefix(p.Masked()))
+		if p.Addr().Is4() {
+			n4++
 		}
 	}
-	if len(ranges) == 0 {
-		return nil
-	}
-	slices.SortFunc(ranges, func(a, b netipx.IPRange) int {
-		return a.From().Compare(b.From())
-	})
-	merged := ranges[:1]
-	for _, r := range ranges[1:] {
-		cur := &merged[len(merged)-1]
-		// Merge when r starts inside cur or right after it, in one family.
-		// At the family's last address Next is the zero Addr: no merge.
-		if r.From().BitLen() == cur.To().BitLen() &&
-			(r.From().Compare(cur.To()) <= 0 || r.From() == cur.To().Next()) {
-			if r.To().Compare(cur.To()) > 0 {
-				*cur = netipx.IPRangeFrom(cur.From(), r.To())
-			}
+	v4 := make([]uint64, 0, n4)
+	v6 := make([]span6, 0, len(prefixes)-n4)
+	for _, p := range prefixes {
+		if !p.IsValid() {
 			continue
 		}
-		merged = append(merged, r)
+		first, last := prefixKeys(p)
+		if !first.v6 {
+			v4 = append(v4, first.lo<<32|last.lo)
+		} else {
+			v6 = append(v6, span6{first, last})
+		}
 	}
-	out := make([]netip.Prefix, 0, len(merged))
-	for _, r := range merged {
-		out = r.AppendPrefixes(out)
+	if len(v4)+len(v6) == 0 {
+		return nil
+	}
+	slices.Sort(v4)
+	slices.SortFunc(v6, func(a, b span6) int { return a.from.compare(b.from) })
+
+	var out []netip.Prefix
+	if len(v4) > 0 {
+		from, to := v4[0]>>32, v4[0]&(1<<32-1)
+		for _, s := range v4[1:] {
+			f, t := s>>32, s&(1<<32-1)
+			if f <= to+1 { // overlapping or adjacent; no overflow in uint64
+				to = max(to, t)
+				continue
+			}
+			out = appendRange(out, key{lo: from}, key{lo: to})
+			from, to = f, t
+		}
+		out = appendRange(out, key{lo: from}, key{lo: to})
+	}
+	if len(v6) > 0 {
+		cur := v6[0]
+		for _, s := range v6[1:] {
+			if s.from.compare(cur.to) <= 0 || (!cur.to.isLast() && s.from == cur.to.next()) {
+				if s.to.compare(cur.to) > 0 {
+					cur.to = s.to
+				}
+				continue
+			}
+			out = appendRange(out, cur.from, cur.to)
+			cur = s
+		}
+		out = appendRange(out, cur.from, cur.to)
 	}
 	return out
+}
+
+// span6 is a range of IPv6 addresses.
+type span6 struct{ from, to key }
+
+// appendRange appends the fewest prefixes that cover exactly from..to.
+func appendRange(dst []netip.Prefix, from, to key) []netip.Prefix {
+	return netipx.IPRangeFrom(from.addr(), to.addr()).AppendPrefixes(dst)
 }
