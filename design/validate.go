@@ -87,6 +87,7 @@ func loopbackPath(i, j int, f addressing.Family) string {
 }
 func gatewayPath(f addressing.Family) string { return "fabric.anycastGateway." + famKey(f) }
 func nodePath(i int) string                  { return "cluster.nodes[" + itoa(i) + "]" }
+func nodeField(i int, name string) string    { return nodePath(i) + "." + name }
 func poolPath(i int) string                  { return "cluster.ipPools[" + itoa(i) + "]" }
 
 // Checks of single values shared by the passes.
@@ -126,11 +127,16 @@ func (v *validator) checkAddrFamily(path string, a netip.Addr, f addressing.Fami
 	if !a.IsValid() {
 		return false
 	}
-	if a.Zone() != "" || a.Is4In6() || addressing.FamilyOf(a) != f {
+	if !plainAddrOf(a, f) {
 		v.add(path, CodeInvalidPrefix, "%s is not a plain %s address; this field holds %s only", a, f, f)
 		return false
 	}
 	return true
+}
+
+// plainAddrOf reports whether a is a plain address (no zone, not IPv4-mapped) of family f.
+func plainAddrOf(a netip.Addr, f addressing.Family) bool {
+	return a.Zone() == "" && !a.Is4In6() && addressing.FamilyOf(a) == f
 }
 
 // checkASN reports a missing or reserved AS number.

@@ -58,10 +58,11 @@ func (v *validator) serviceLists() []serviceList {
 
 func (v *validator) node(i int, names map[string]int) {
 	n := &v.d.Cluster.Nodes[i]
-	path := nodePath(i)
-	if v.nameCheck(path+".name", "node name", n.Name, checkDNSSubdomain(n.Name)) {
+	if r := checkDNSSubdomain(n.Name); r != "" {
+		v.nameCheck(nodeField(i, "name"), "node name", n.Name, r)
+	} else {
 		if first, dup := names[n.Name]; dup {
-			v.add(path+".name", CodeDuplicateName, "node name %q is also the name of %s; node names must be unique", n.Name, nodePath(first))
+			v.add(nodeField(i, "name"), CodeDuplicateName, "node name %q is also the name of %s; node names must be unique", n.Name, nodePath(first))
 		} else {
 			names[n.Name] = i
 		}
@@ -69,44 +70,47 @@ func (v *validator) node(i int, names map[string]int) {
 	pairIdx := -1
 	switch idx, ok := v.pairByNm[n.LeafPair]; {
 	case n.LeafPair == "":
-		v.add(path+".leafPair", CodeRequired, "node %q names no leaf pair", n.Name)
+		v.add(nodeField(i, "leafPair"), CodeRequired, "node %q names no leaf pair", n.Name)
 	case ok:
 		pairIdx = idx
 	default:
-		v.unknownPair(path+".leafPair", n)
+		v.unknownPair(nodeField(i, "leafPair"), n)
 	}
 	if !n.IPv4.IsValid() && !n.IPv6.IsValid() {
-		v.add(path, CodeRequired, "node %q has no address; want ipv4, ipv6 or both", n.Name)
+		v.add(nodePath(i), CodeRequired, "node %q has no address; want ipv4, ipv6 or both", n.Name)
 	}
 	for _, fam := range addressing.Families {
 		a := addressing.AddrPair{IPv4: n.IPv4, IPv6: n.IPv6}.Get(fam)
-		apath := path + "." + famKey(fam)
-		if !v.checkAddrFamily(apath, a, fam) {
+		if !a.IsValid() {
+			continue
+		}
+		if !plainAddrOf(a, fam) {
+			v.checkAddrFamily(nodeField(i, famKey(fam)), a, fam)
 			continue
 		}
 		v.nodeFams |= bitOf(fam)
 		gw := v.gw.Get(fam)
 		if !gw.IsValid() {
-			v.add(apath, CodeFamilyMismatch, "node address %s is %s but the anycast gateway has no %s address (%s)", a, fam, fam, gatewayPath(fam))
+			v.add(nodeField(i, famKey(fam)), CodeFamilyMismatch, "node address %s is %s but the anycast gateway has no %s address (%s)", a, fam, fam, gatewayPath(fam))
 			continue
 		}
 		subnet := gw.Masked()
 		switch {
 		case !subnet.Contains(a):
-			v.add(apath, CodeNotInSubnet, "%s is outside the anycast gateway subnet %s (%s); node addresses must be on the gateway's subnet", a, subnet, gatewayPath(fam))
+			v.add(nodeField(i, famKey(fam)), CodeNotInSubnet, "%s is outside the anycast gateway subnet %s (%s); node addresses must be on the gateway's subnet", a, subnet, gatewayPath(fam))
 			continue
 		case a == gw.Addr():
-			v.add(apath, CodeGatewayAddress, "%s is the anycast gateway address itself (%s)", a, gatewayPath(fam))
+			v.add(nodeField(i, famKey(fam)), CodeGatewayAddress, "%s is the anycast gateway address itself (%s)", a, gatewayPath(fam))
 			continue
 		case a == subnet.Addr() && subnet.Bits() < a.BitLen()-1:
 			if fam == addressing.IPv4 {
-				v.add(apath, CodeGatewayAddress, "%s is the network address of the gateway subnet %s", a, subnet)
+				v.add(nodeField(i, famKey(fam)), CodeGatewayAddress, "%s is the network address of the gateway subnet %s", a, subnet)
 			} else {
-				v.add(apath, CodeGatewayAddress, "%s is the Subnet-Router anycast address of the gateway subnet %s", a, subnet)
+				v.add(nodeField(i, famKey(fam)), CodeGatewayAddress, "%s is the Subnet-Router anycast address of the gateway subnet %s", a, subnet)
 			}
 			continue
 		case fam == addressing.IPv4 && subnet.Bits() < 31 && a == addressing.LastAddr(subnet):
-			v.add(apath, CodeGatewayAddress, "%s is the broadcast address of the gateway subnet %s", a, subnet)
+			v.add(nodeField(i, famKey(fam)), CodeGatewayAddress, "%s is the broadcast address of the gateway subnet %s", a, subnet)
 			continue
 		}
 		if pairIdx < 0 {
@@ -115,7 +119,7 @@ func (v *validator) node(i int, names map[string]int) {
 		v.pairNodeFams[pairIdx] |= bitOf(fam)
 		pair := &v.d.Fabric.LeafPairs[pairIdx]
 		if len(pair.Leaves) > 0 && !v.pairLoopbackFams[pairIdx].has(fam) {
-			v.add(apath, CodeFamilyMismatch, "node address %s is %s but no leaf of pair %q has an %s peering loopback, so the node would have no %s BGP session", a, fam, pair.Name, fam, fam)
+			v.add(nodeField(i, famKey(fam)), CodeFamilyMismatch, "node address %s is %s but no leaf of pair %q has an %s peering loopback, so the node would have no %s BGP session", a, fam, pair.Name, fam, fam)
 		}
 	}
 }
