@@ -33,6 +33,17 @@ func compareNamed(a, b NamedPrefix) int {
 	return a.Prefix.Addr().Compare(b.Prefix.Addr()) // host bits, so only identical items tie
 }
 
+// overlapEntry is the sort key of one valid item of FindOverlaps: the first
+// address as an integer (an IPv4 key packs address and length into lo),
+// the length, and the item's index.
+type overlapEntry struct {
+	hi, lo uint64
+	bits   int32
+	idx    int32
+}
+
+type entry = overlapEntry
+
 // Overlap is one pair of overlapping named prefixes. A sorts before B (by
 // start address, then shorter prefix first, then name), so A is the prefix
 // that contains B (or has the same prefix as B).
@@ -54,20 +65,14 @@ func (o Overlap) String() string { return o.A.String() + " overlaps " + o.B.Stri
 func FindOverlaps(items []NamedPrefix) []Overlap {
 	// Sort small integer keys with an index rather than the items
 	// themselves, one family at a time (IPv4 first): comparisons are cheap
-	// and names are looked at only on ties. An IPv4 key packs address and
-	// length into one word.
-	type entry struct {
-		hi, lo uint64
-		bits   int32
-		idx    int32
-	}
+	// and names are looked at only on ties.
 	n4 := 0
 	for _, it := range items {
 		if it.Prefix.IsValid() && it.Prefix.Addr().Is4() {
 			n4++
 		}
 	}
-	sorted := make([]entry, n4, len(items))
+	sorted := make([]entry, n4, len(items)-countInvalid(items))
 	v4, j4 := sorted[:n4], 0
 	for i, it := range items {
 		if !it.Prefix.IsValid() {
@@ -77,7 +82,7 @@ func FindOverlaps(items []NamedPrefix) []Overlap {
 		if first.v6 {
 			sorted = append(sorted, entry{first.hi, first.lo, int32(it.Prefix.Bits()), int32(i)})
 		} else {
-			v4[j4] = entry{0, first.lo<<8 | uint64(it.Prefix.Bits()), 0, int32(i)}
+			v4[j4] = entry{0, first.lo<<6 | uint64(it.Prefix.Bits()), 0, int32(i)}
 			j4++
 		}
 	}
@@ -93,7 +98,7 @@ func FindOverlaps(items []NamedPrefix) []Overlap {
 		}
 		return compareNamed(items[a.idx], items[b.idx])
 	}
-	slices.SortFunc(v4, byKey)
+	sortIPv4(items, v4, byKey)
 	slices.SortFunc(sorted[n4:], byKey)
 
 	// Prefixes nest or are disjoint, so the open prefixes that contain the
@@ -140,4 +145,54 @@ func FindOverlaps(items []NamedPrefix) []Overlap {
 		out[n] = Overlap{A: items[sorted[ij[0]].idx], B: items[sorted[ij[1]].idx]}
 	}
 	return out
+}
+
+// sortIPv4 sorts IPv4 entries (address and length packed in lo) like byKey.
+// When indexes fit, it packs each key with its index into one word and
+// sorts words without a comparison function, then orders the rare runs of
+// equal prefixes by name.
+func sortIPv4(items []NamedPrefix, v4 []entry, byKey func(a, b entry) int) {
+	if len(items) >= packedSortLimit {
+		slices.SortFunc(v4, byKey)
+		return
+	}
+	words := make([]uint64, len(v4))
+	for i, e := range v4 {
+		words[i] = e.lo<<idxBits | uint64(e.idx)
+	}
+	slices.Sort(words)
+	const idxMask = 1<<idxBits - 1
+	for i := 0; i < len(words); {
+		j := i + 1
+		for j < len(words) && words[j]>>idxBits == words[i]>>idxBits {
+			j++
+		}
+		if j-i > 1 {
+			slices.SortFunc(words[i:j], func(a, b uint64) int {
+				return compareNamed(items[a&idxMask], items[b&idxMask])
+			})
+		}
+		i = j
+	}
+	for i, w := range words {
+		v4[i] = entry{lo: w >> idxBits, idx: int32(w & idxMask)}
+	}
+}
+
+// idxBits is the room for an item index in a packed IPv4 sort word:
+// 32 address bits + 6 length bits + 26 index bits = 64.
+const idxBits = 26
+
+// packedSortLimit is the item count from which sortIPv4 falls back to a
+// comparison sort; a variable so that tests can exercise the fallback.
+var packedSortLimit = 1 << idxBits
+
+func countInvalid(items []NamedPrefix) int {
+	n := 0
+	for _, it := range items {
+		if !it.Prefix.IsValid() {
+			n++
+		}
+	}
+	return n
 }

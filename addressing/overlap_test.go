@@ -86,6 +86,15 @@ func overlapsPairwise(items []NamedPrefix) []Overlap {
 }
 
 func TestFindOverlapsMatchesPairwise(t *testing.T) {
+	t.Run("packed", func(t *testing.T) { testFindOverlapsMatchesPairwise(t) })
+	t.Run("comparison sort", func(t *testing.T) {
+		defer func(old int) { packedSortLimit = old }(packedSortLimit)
+		packedSortLimit = 0
+		testFindOverlapsMatchesPairwise(t)
+	})
+}
+
+func testFindOverlapsMatchesPairwise(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for round := range 200 {
 		items := randomNamedPrefixes(r, 1+r.IntN(40))
