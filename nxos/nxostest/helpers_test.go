@@ -13,7 +13,7 @@ import (
 
 // session is a logged-in client of one simulated switch.
 type session struct {
-	t *testing.T
+	t testing.TB
 	s *Server
 	c *http.Client
 }
@@ -25,7 +25,7 @@ func start(t *testing.T, opts ...Option) (*Server, *session) {
 	return s, login(t, s)
 }
 
-func login(t *testing.T, s *Server) *session {
+func login(t testing.TB, s *Server) *session {
 	t.Helper()
 	c := s.Client()
 	st, body, err := DoJSON(context.Background(), c, http.MethodPost, s.URL()+"/api/aaaLogin.json", []byte(`{"aaaUser":{"attributes":{"name":"admin","pwd":"admin"}}}`))
