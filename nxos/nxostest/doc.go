@@ -32,7 +32,8 @@
 // A freshly started Server holds topSystem with the containers a booted switch
 // has: sys/fm, sys/intf, sys/rpm, sys/inst-default, sys/inst-management,
 // sys/ipv4/inst/dom-default, sys/ipv6/inst/dom-default, sys/icmpv4/inst and
-// sys/icmpv6/inst. Feature gating (refusing BGP objects while fmBgp is
-// disabled) is not simulated. Answers spell RNs in the provider's rn formats
+// sys/icmpv6/inst. Not simulated: feature gating (refusing BGP objects while
+// fmBgp is disabled), rsp-subtree-include, PUT (answered 400) and NX-API CLI
+// (/ins). Answers spell RNs in the provider's rn formats
 // (e.g. "af-[ipv4-ucast]"); clients must compare DNs with dme.DN.Equal.
 package nxostest
