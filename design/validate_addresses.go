@@ -1,6 +1,7 @@
 package design
 
 import (
+	"encoding/binary"
 	"fmt"
 	"net/netip"
 
@@ -10,8 +11,38 @@ import (
 // owner is where an address of the design is written: the gateway, a leaf's loopback or a node.
 type owner struct {
 	kind ownerKind
-	i, j int
 	fam  addressing.Family
+	i, j int32
+}
+
+// addrIndex maps addresses to their owners, with compact keys per family: 20,000 dual-stack nodes
+// make it the largest map of Validate.
+type addrIndex struct {
+	v4 map[uint32]owner
+	v6 map[[16]byte]owner
+}
+
+func newAddrIndex(n int) *addrIndex {
+	return &addrIndex{v4: make(map[uint32]owner, n), v6: make(map[[16]byte]owner, n)}
+}
+
+func (x *addrIndex) get(a netip.Addr) (owner, bool) {
+	if a.Is4() {
+		b := a.As4()
+		o, ok := x.v4[binary.BigEndian.Uint32(b[:])]
+		return o, ok
+	}
+	o, ok := x.v6[a.As16()]
+	return o, ok
+}
+
+func (x *addrIndex) put(a netip.Addr, o owner) {
+	if a.Is4() {
+		b := a.As4()
+		x.v4[binary.BigEndian.Uint32(b[:])] = o
+		return
+	}
+	x.v6[a.As16()] = o
 }
 
 type ownerKind uint8
@@ -25,9 +56,9 @@ const (
 func (v *validator) ownerPath(o owner) string {
 	switch o.kind {
 	case ownLoopback:
-		return loopbackPath(o.i, o.j, o.fam)
+		return loopbackPath(int(o.i), int(o.j), o.fam)
 	case ownNode:
-		return nodePath(o.i) + "." + famKey(o.fam)
+		return nodePath(int(o.i)) + "." + famKey(o.fam)
 	}
 	return gatewayPath(o.fam)
 }
@@ -48,12 +79,12 @@ func (v *validator) ownerText(o owner) string {
 func (v *validator) addresses() {
 	f := &v.d.Fabric
 	c := &v.d.Cluster
-	owners := make(map[netip.Addr]owner, 2*len(c.Nodes)+4*len(f.LeafPairs)+2)
+	owners := newAddrIndex(len(c.Nodes) + 2*len(f.LeafPairs) + 1)
 	var ranges []addressing.NamedPrefix
 
 	for _, fam := range addressing.Families {
 		if p := v.gw.Get(fam); p.IsValid() {
-			owners[p.Addr()] = owner{kind: ownGateway, fam: fam}
+			owners.put(p.Addr(), owner{kind: ownGateway, fam: fam})
 			ranges = append(ranges, addressing.NamedPrefix{Name: gatewayPath(fam), Prefix: p.Masked()})
 		}
 	}
@@ -68,14 +99,13 @@ func (v *validator) addresses() {
 					continue
 				}
 				a := p.Addr()
-				me := owner{kind: ownLoopback, i: i, j: j, fam: fam}
-				first, seen := owners[a]
+				first, seen := owners.get(a)
 				if !seen {
-					owners[a] = me
+					owners.put(a, owner{kind: ownLoopback, i: int32(i), j: int32(j), fam: fam})
 					ranges = append(ranges, addressing.NamedPrefix{Name: loopbackPath(i, j, fam), Prefix: addressing.HostRoute(a)})
 					continue
 				}
-				if first.kind != ownLoopback || first.i == i {
+				if first.kind != ownLoopback || int(first.i) == i {
 					v.add(loopbackPath(i, j, fam), CodeDuplicateAddress, "%s is also %s", a, v.ownerText(first))
 					continue
 				}
@@ -97,10 +127,10 @@ func (v *validator) addresses() {
 			if !a.IsValid() || addressing.FamilyOf(a) != fam || a.Is4In6() || a.Zone() != "" {
 				continue
 			}
-			first, seen := owners[a]
+			first, seen := owners.get(a)
 			switch {
 			case !seen:
-				owners[a] = owner{kind: ownNode, i: i, fam: fam}
+				owners.put(a, owner{kind: ownNode, i: int32(i), fam: fam})
 			case first.kind == ownGateway:
 				// reported as gateway-address
 			default:
