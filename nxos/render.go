@@ -38,6 +38,9 @@ func Render(in *design.Intent, opts RenderOptions) ([]*LeafConfig, error) {
 	if in == nil {
 		return nil, errors.New("nxos: Render: nil intent")
 	}
+	if !opts.Password.IsZero() && in.Cluster.PasswordSecret == nil {
+		return nil, errors.New("nxos: Render: RenderOptions.Password is set but the design names no peering.passwordSecret")
+	}
 	pw, err := encodePassword(opts)
 	if err != nil {
 		return nil, err
@@ -156,10 +159,9 @@ func checkLeaf(l *design.LeafIntent, havePassword bool) error {
 		bad("Loopback.ID", "%d is outside 0–1023", l.Loopback.ID)
 	}
 	for _, t := range l.Templates {
-		if t.Password && !havePassword {
-			continue // rendered without a password: the switch keeps the one it has
-		}
-		if !t.Password && havePassword {
+		// A template with a password but no RenderOptions.Password is rendered without one: the
+		// switch keeps the password it has.
+		if havePassword && !t.Password {
 			bad("Templates", "RenderOptions.Password is set but template %q has no password (the design names no peering.passwordSecret)", t.Name)
 		}
 	}
