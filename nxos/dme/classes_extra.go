@@ -2,7 +2,8 @@ package dme
 
 // extraClasses are classes the reference design needs that the provider
 // definitions do not describe: operational BGP state (REFERENCE.md §D) and the
-// route-map "set extcommunity rt" objects (REFERENCE.md §B.3 row 21).
+// route-map "set extcommunity rt" and "match ipv6 address prefix-list" objects
+// (REFERENCE.md §B.3 rows 20–21).
 var extraClasses = []*Class{
 	// bgpPeerEntry is the read-only session state of one configured neighbor,
 	// "…/peer-[<addr>]/ent-[<addr>]". The six FSM states are verified; the
@@ -54,5 +55,15 @@ var extraClasses = []*Class{
 		Attr{Name: "community", Kind: String},
 		Attr{Name: "scope", Kind: Enum, Enum: []string{"transitive", "non-transitive"}, Default: "transitive"},
 		Attr{Name: "descr", Kind: String},
+	)},
+	// rtmapMatchRtDstV6 is "match ipv6 address prefix-list …" in a route-map entry,
+	// the IPv6 twin of rtmapMatchRtDst (rn "mrtdstv6", YANG mrtdstv6-items). The
+	// JSON class name is not verified on a device.
+	{Name: "rtmapMatchRtDstV6", RN: "mrtdstv6", Parents: []string{"rtmapEntry"}, Single: true, Confidence: Unverified, Attrs: attrs()},
+	// rtmapRsRtDstV6Att points an IPv6 match at its prefix-list by tDn
+	// ("sys/rpm/pfxlistv6-[name]"), the IPv6 twin of rtmapRsRtDstAtt (rn
+	// "rsrtDstV6Att-[%s]", YANG rsrtDstV6Att-items). Not verified on a device.
+	{Name: "rtmapRsRtDstV6Att", RN: "rsrtDstV6Att-[%s]", Naming: []string{"tDn"}, Parents: []string{"rtmapMatchRtDstV6"}, Confidence: Unverified, Attrs: attrs(
+		Attr{Name: "tDn", Kind: String},
 	)},
 }
