@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/nxcalico/nxcalico/design"
 	"github.com/nxcalico/nxcalico/nxos/dme"
@@ -56,7 +58,7 @@ func (c *Client) session(ctx context.Context) (string, error) {
 		return "", ctx.Err()
 	}
 	defer func() { <-c.authSem }()
-	if c.token != "" && c.now().Sub(c.issued) <= c.opts.RefreshAfter {
+	if c.token != "" && c.now().Sub(c.issued) <= c.refreshAfter {
 		return c.token, nil
 	}
 	if c.token != "" {
@@ -134,11 +136,12 @@ func (c *Client) loginLocked(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("nxos: login as %q to %s: %w", c.opts.Credentials.Username, c.opts.URL, err)
 	}
-	tok, err := c.tokenFrom(r, "aaaLogin")
+	tok, life, err := c.tokenFrom(r, "aaaLogin")
 	if err != nil {
 		return err
 	}
 	c.token, c.issued = tok, c.now()
+	c.setLifetime(life)
 	c.logins.Add(1)
 	return nil
 }
@@ -149,41 +152,61 @@ func (c *Client) refreshLocked(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("nxos: token refresh on %s: %w", c.opts.URL, err)
 	}
-	tok, err := c.tokenFrom(r, "aaaRefresh")
+	tok, life, err := c.tokenFrom(r, "aaaRefresh")
 	if err != nil {
 		return err
 	}
 	c.token, c.issued = tok, c.now()
+	c.setLifetime(life)
 	return nil
 }
 
+// setLifetime lowers the refresh age below the token lifetime the switch
+// announced (refreshTimeoutSeconds), leaving a fifth of it as margin, when that
+// is shorter than Options.RefreshAfter.
+func (c *Client) setLifetime(life time.Duration) {
+	c.refreshAfter = c.opts.RefreshAfter
+	if life > 0 {
+		c.refreshAfter = min(c.refreshAfter, life-life/5)
+	}
+}
+
 // tokenFrom reads the token of a login or refresh answer: from the body's
-// <class>.attributes.token, else from the APIC-cookie the answer sets.
-func (c *Client) tokenFrom(r *response, class string) (string, error) {
+// <class>.attributes.token, else from the APIC-cookie the answer sets, and the
+// lifetime the switch announces (0 when it announces none).
+func (c *Client) tokenFrom(r *response, class string) (string, time.Duration, error) {
 	if r.status == http.StatusUnauthorized || r.status == http.StatusForbidden {
 		ae := &AuthError{URL: c.opts.URL, User: c.opts.Credentials.Username, Status: r.status}
 		if e := r.dmeError(); e != nil {
 			ae.Text = e.Text
 		}
-		return "", ae
+		return "", 0, ae
 	}
 	if r.status < 200 || r.status > 299 {
-		return "", c.apiError(http.MethodPost, class, r)
+		return "", 0, c.apiError(http.MethodPost, class, r)
 	}
 	if e := r.dmeError(); e != nil {
-		return "", &AuthError{URL: c.opts.URL, User: c.opts.Credentials.Username, Status: r.status, Text: e.Text}
+		return "", 0, &AuthError{URL: c.opts.URL, User: c.opts.Credentials.Username, Status: r.status, Text: e.Text}
 	}
+	var tok string
+	var life time.Duration
 	if objs, err := dme.Parse(r.body); err == nil {
 		for _, o := range objs {
-			if o.Class == class && o.Get("token") != "" {
-				return o.Get("token"), nil
+			if o.Class == class {
+				tok = o.Get("token")
+				if n, err := strconv.Atoi(o.Get("refreshTimeoutSeconds")); err == nil && n > 0 {
+					life = time.Duration(n) * time.Second
+				}
 			}
 		}
 	}
 	for _, ck := range r.cookies {
-		if ck.Name == cookieName && ck.Value != "" {
-			return ck.Value, nil
+		if tok == "" && ck.Name == cookieName && ck.Value != "" {
+			tok = ck.Value
 		}
 	}
-	return "", &AuthError{URL: c.opts.URL, User: c.opts.Credentials.Username, Status: r.status, Text: class + " answer carries no token"}
+	if tok != "" {
+		return tok, life, nil
+	}
+	return "", 0, &AuthError{URL: c.opts.URL, User: c.opts.Credentials.Username, Status: r.status, Text: class + " answer carries no token"}
 }

@@ -49,6 +49,8 @@ type Options struct {
 	RetryMin, RetryMax time.Duration
 	// RefreshAfter is the token age after which it is refreshed before the
 	// next request; 0 means DefaultRefreshAfter (NX-OS tokens live 600 s).
+	// A switch that announces a shorter refreshTimeoutSeconds at login is
+	// refreshed after four fifths of that.
 	RefreshAfter time.Duration
 	// Logger receives debug records of requests (method, DN, status, time;
 	// never bodies, tokens or passwords). Nil discards.
@@ -127,9 +129,10 @@ type Client struct {
 	log  *slog.Logger
 	now  func() time.Time
 
-	authSem chan struct{} // guards token and issued; a channel so waiting honours ctx
-	token   string
-	issued  time.Time
+	authSem      chan struct{} // guards token, issued and refreshAfter; a channel so waiting honours ctx
+	token        string
+	issued       time.Time
+	refreshAfter time.Duration // token age that triggers a refresh
 
 	requests, retries, logins atomic.Int64
 }
@@ -161,7 +164,7 @@ func NewClient(opts Options) (*Client, error) {
 	if lg == nil {
 		lg = slog.New(slog.DiscardHandler)
 	}
-	return &Client{opts: opts, nx: nx, log: lg, now: time.Now, authSem: make(chan struct{}, 1)}, nil
+	return &Client{opts: opts, nx: nx, log: lg, now: time.Now, authSem: make(chan struct{}, 1), refreshAfter: opts.RefreshAfter}, nil
 }
 
 // URL returns the switch's base URL.

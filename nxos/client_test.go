@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -134,10 +135,9 @@ func TestRetries(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f, srv := newFakeNXAPI(t, "admin", "pw")
-			var calls int64
+			var calls atomic.Int64
 			f.answer = func(w http.ResponseWriter, r *http.Request, _ int64) {
-				calls++
-				if calls <= int64(tt.failures) {
+				if calls.Add(1) <= int64(tt.failures) {
 					writeErr(w, tt.status, "1", "busy")
 					return
 				}
@@ -153,8 +153,8 @@ func TestRetries(t *testing.T) {
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("err = %v, wantErr %v", err, tt.wantErr)
 			}
-			if calls != tt.wantCalls {
-				t.Fatalf("switch saw %d attempts, want %d", calls, tt.wantCalls)
+			if calls.Load() != tt.wantCalls {
+				t.Fatalf("switch saw %d attempts, want %d", calls.Load(), tt.wantCalls)
 			}
 			var ae *APIError
 			if tt.wantErr && (!errors.As(err, &ae) || ae.Status != tt.status || ae.Code != "1" || ae.Text != "busy" || ae.DN != "sys") {
@@ -300,13 +300,13 @@ func TestCredentialsRedact(t *testing.T) {
 func TestNoOutputAndNoSecretsInLogs(t *testing.T) {
 	const password = `s3cr"et\pw`
 	f, srv := newFakeNXAPI(t, "admin", password)
-	var calls int64
+	var calls atomic.Int64
 	f.answer = func(w http.ResponseWriter, r *http.Request, _ int64) {
-		calls++
+		n := calls.Add(1)
 		switch {
-		case calls%3 == 1:
+		case n%3 == 1:
 			writeErr(w, 503, "1", "busy")
-		case r.Method == http.MethodPost && calls%2 == 0:
+		case r.Method == http.MethodPost && n%2 == 0:
 			writeErr(w, 400, "107", "bad value")
 		default:
 			_, _ = w.Write([]byte(`{"imdata":[]}`))
