@@ -71,12 +71,12 @@ func objectMeta(name, cluster string, extra ...string) metav1.ObjectMeta {
 
 // checkLabelValue reports a value that cannot be a Kubernetes label value, or is empty.
 func checkLabelValue(field, v string) error {
+	if isLabelValue(v) {
+		return nil
+	}
 	msgs := validation.IsValidLabelValue(v)
 	if v == "" {
 		msgs = append(msgs, "must not be empty")
-	}
-	if len(msgs) == 0 {
-		return nil
 	}
 	return fmt.Errorf("calico: %s %q: not a valid label value: %s", field, v, strings.Join(msgs, "; "))
 }
@@ -93,7 +93,8 @@ func checkNames(o *Objects) error {
 			errs = append(errs, fmt.Errorf("calico: two %s objects named %q", kind, obj.GetName()))
 		}
 		seen[key] = true
-		if msgs := validation.IsDNS1123Subdomain(obj.GetName()); len(msgs) > 0 {
+		if !isDNS1123Subdomain(obj.GetName()) {
+			msgs := validation.IsDNS1123Subdomain(obj.GetName())
 			errs = append(errs, fmt.Errorf("calico: %s name %q: %s", kind, obj.GetName(), strings.Join(msgs, "; ")))
 		}
 	}

@@ -51,9 +51,8 @@ func renderBGPPeers(c *design.ClusterIntent) ([]*v3.BGPPeer, error) {
 			names = pairPeerNames(pair, run)
 		}
 		for i, p := range run {
-			field := fmt.Sprintf("Cluster.Peers[%d]", start+i)
 			if !p.Addr.IsValid() {
-				errs = append(errs, fmt.Errorf("calico: %s.Addr: not set", field))
+				errs = append(errs, fmt.Errorf("calico: Cluster.Peers[%d].Addr: not set", start+i))
 				continue
 			}
 			peer := &v3.BGPPeer{
@@ -73,8 +72,8 @@ func renderBGPPeers(c *design.ClusterIntent) ([]*v3.BGPPeer, error) {
 			if c.Reachability == design.ReachableBy {
 				gw := c.Gateway.Get(p.Family)
 				if !gw.IsValid() {
-					errs = append(errs, fmt.Errorf("calico: %s (%s): node reachability %s needs the %s anycast gateway, which is not set",
-						field, p.Addr, c.Reachability, p.Family))
+					errs = append(errs, fmt.Errorf("calico: Cluster.Peers[%d] (%s): node reachability %s needs the %s anycast gateway, which is not set",
+						start+i, p.Addr, c.Reachability, p.Family))
 					continue
 				}
 				peer.Spec.ReachableBy = gw.String()

@@ -1,0 +1,107 @@
+package calico_test
+
+import (
+	"fmt"
+	"log"
+
+	"github.com/nxcalico/nxcalico/calico"
+	"github.com/nxcalico/nxcalico/design"
+	"sigs.k8s.io/yaml"
+)
+
+// Render the case study's Calico objects and list them in apply order.
+func ExampleRender() {
+	in, err := design.Derive(design.CaseStudy())
+	if err != nil {
+		log.Fatal(err)
+	}
+	objs, err := calico.Render(in)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, o := range objs.All() {
+		fmt.Println(o.GetObjectKind().GroupVersionKind().Kind, o.GetName())
+	}
+	// Output:
+	// BGPConfiguration default
+	// IPPool default-ipv4-ippool
+	// IPPool default-ipv6-ippool
+	// BGPPeer nxcalico-leaf-192-168-100-1
+	// BGPPeer nxcalico-leaf-192-168-100-2
+	// BGPPeer nxcalico-leaf-2001-193-168-1--4
+	// BGPPeer nxcalico-leaf-2001-193-168-1--5
+}
+
+// The YAML of one BGPPeer, as `kubectl apply -f` takes it. The case study's single colored pair
+// gets global peers; a per-pair peer would add a nodeSelector.
+func ExampleObjects_YAML() {
+	in, err := design.Derive(design.CaseStudy())
+	if err != nil {
+		log.Fatal(err)
+	}
+	objs, err := calico.Render(in)
+	if err != nil {
+		log.Fatal(err)
+	}
+	one := &calico.Objects{BGPPeers: objs.BGPPeers[:1]}
+	y, err := one.YAML()
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Print(string(y))
+	// Output:
+	// apiVersion: projectcalico.org/v3
+	// kind: BGPPeer
+	// metadata:
+	//   labels:
+	//     nxcalico.io/managed-by: prod
+	//   name: nxcalico-leaf-192-168-100-1
+	// spec:
+	//   asNumber: 65102
+	//   peerIP: 192.168.100.1
+}
+
+// The routes node01 of the case study needs to reach its leaves' loopbacks.
+func ExampleNodeScript() {
+	in, err := design.Derive(design.CaseStudy())
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Print(calico.NodeScript(in.Node("node01")))
+	// Output:
+	// #!/bin/sh
+	// # nxcalico: routes of node node01 (leaf pair rack1) to its leaf peering loopbacks.
+	// # Idempotent: safe to run again. Routes set with ip do not survive a reboot; add the same
+	// # routes to the node's network configuration to make them permanent.
+	// set -eu
+	// ip route replace 192.168.100.1/32 via 192.168.1.1 dev bond0
+	// ip route replace 192.168.100.2/32 via 192.168.1.1 dev bond0
+	// ip -6 route replace 2001:193:168:1::4/127 via 2001:192:168:1::1 dev bond0
+}
+
+// The label and annotations the case study's master node gets on a Kubernetes-datastore cluster.
+func ExampleNodePatches() {
+	in, err := design.Derive(design.CaseStudy())
+	if err != nil {
+		log.Fatal(err)
+	}
+	y, err := yaml.Marshal(calico.NodePatches(in)[0])
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Print(string(y))
+	// Output:
+	// annotations:
+	//   projectcalico.org/IPv4Address: 192.168.1.10/24
+	//   projectcalico.org/IPv6Address: 2001:192:168:1::10/64
+	// labels:
+	//   nxcalico.io/leaf-pair: rack1
+	// node: master
+}
+
+// The node selector of a per-pair BGPPeer.
+func ExamplePairSelector() {
+	fmt.Println(calico.PairSelector("rack1"))
+	// Output:
+	// nxcalico.io/leaf-pair == 'rack1'
+}
