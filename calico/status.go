@@ -1,0 +1,136 @@
+package calico
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+	"time"
+
+	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
+	"k8s.io/apimachinery/pkg/util/validation"
+)
+
+// NodeStatusUpdatePeriod is how often Status asks calico-node to refresh a CalicoNodeStatus, in
+// seconds (spec.updatePeriodSeconds).
+const NodeStatusUpdatePeriod = 10
+
+// NodeStatusName is the name of the CalicoNodeStatus Status keeps for node: "nxcalico-<node>".
+func NodeStatusName(node string) string { return "nxcalico-" + node }
+
+// NodeStatus is the BGP state calico-node last reported for one node.
+type NodeStatus struct {
+	// Node is the Kubernetes node name.
+	Node string
+	// Updated is when calico-node last wrote the status; zero when it has not yet (a new
+	// CalicoNodeStatus, or calico-node not running on the node).
+	Updated time.Time
+	// Peers are the node's BGP sessions, IPv4 then IPv6, each by peer address.
+	Peers []PeerStatus
+}
+
+// Reported reports whether calico-node has written the status at least once.
+func (s NodeStatus) Reported() bool { return !s.Updated.IsZero() }
+
+// PeerStatus is one BGP session of a node as calico-node reports it.
+type PeerStatus struct {
+	// PeerIP is the peer's address.
+	PeerIP netip.Addr
+	// Type is how the peer is configured: "GlobalPeer", "NodePeer" or "NodeMesh".
+	Type string
+	// State is the BGP session state: "Established", "Active", "Connect", "Idle", ….
+	State string
+	// Since is when the state last changed, as BIRD prints it (for example "2026-06-24 10:00:00"
+	// or "10:00:00"); calico-node passes it on unparsed.
+	Since string
+}
+
+// Established reports whether the session is up.
+func (p PeerStatus) Established() bool { return p.State == string(v3.BGPSessionStateEstablished) }
+
+// Status returns the BGP session state of each node, in the order given.
+//
+// Calico publishes it through CalicoNodeStatus objects: calico-node on a node fills the status of
+// every CalicoNodeStatus whose spec.node names it, every spec.updatePeriodSeconds. Status makes
+// sure one exists per node — named NodeStatusName(node), requesting the BGP class, refreshed every
+// NodeStatusUpdatePeriod seconds — by a server-side apply that leaves the status alone, and
+// reads the status the answer carries. Right after the first call for a node, calico-node has not
+// reported yet (NodeStatus.Reported is false): call again after the update period. The objects
+// stay, so calico-node keeps them current; delete them to stop it.
+func (c *Client) Status(ctx context.Context, nodes []string) ([]NodeStatus, error) {
+	var errs []error
+	for i, n := range nodes {
+		if msgs := validation.IsDNS1123Subdomain(NodeStatusName(n)); n == "" || len(msgs) > 0 {
+			errs = append(errs, fmt.Errorf("calico: Status: nodes[%d] %q: not a node name: %s", i, n, strings.Join(append(msgs, "empty")[:max(len(msgs), 1)], "; ")))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	a, err := c.resolve(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]NodeStatus, len(nodes))
+	opts := c.patchOptions(false)
+	errs = c.each(ctx, len(nodes), func(ctx context.Context, i int) error {
+		ref := ObjectRef{Kind: kindCalicoNodeStatus.name, Name: NodeStatusName(nodes[i])}
+		body, err := applyBody(kindCalicoNodeStatus, nodeStatusObject(nodes[i]), a.group)
+		if err != nil {
+			return fmt.Errorf("calico: %w", err)
+		}
+		got, err := a.resources[kindCalicoNodeStatus].apply(ctx, ref.Name, body, opts)
+		if err != nil {
+			return objectError("status", ref, err)
+		}
+		st, ok := got.(*v3.CalicoNodeStatus)
+		if !ok {
+			return fmt.Errorf("calico: status %s: server answered with %T", ref, got)
+		}
+		out[i], err = nodeStatusOf(nodes[i], st)
+		return err
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// nodeStatusObject is the CalicoNodeStatus Status keeps for node.
+func nodeStatusObject(node string) *v3.CalicoNodeStatus {
+	period := uint32(NodeStatusUpdatePeriod)
+	s := v3.NewCalicoNodeStatus()
+	s.Name = NodeStatusName(node)
+	s.Spec = v3.CalicoNodeStatusSpec{
+		Node:                node,
+		Classes:             []v3.NodeStatusClassType{v3.NodeStatusClassTypeBGP},
+		UpdatePeriodSeconds: &period,
+	}
+	return s
+}
+
+// nodeStatusOf reads the BGP peers out of a CalicoNodeStatus.
+func nodeStatusOf(node string, st *v3.CalicoNodeStatus) (NodeStatus, error) {
+	ns := NodeStatus{Node: node}
+	if !st.Status.LastUpdated.IsZero() {
+		ns.Updated = st.Status.LastUpdated.UTC()
+	}
+	var errs []error
+	for fam, peers := range [][]v3.CalicoNodePeer{st.Status.BGP.PeersV4, st.Status.BGP.PeersV6} {
+		field := [...]string{"peersV4", "peersV6"}[fam]
+		start := len(ns.Peers)
+		for i, p := range peers {
+			ip, err := netip.ParseAddr(p.PeerIP)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("calico: CalicoNodeStatus %q: status.bgp.%s[%d].peerIP %q: %w", st.Name, field, i, p.PeerIP, err))
+				continue
+			}
+			ns.Peers = append(ns.Peers, PeerStatus{PeerIP: ip, Type: string(p.Type), State: string(p.State), Since: p.Since})
+		}
+		slices.SortStableFunc(ns.Peers[start:], func(x, y PeerStatus) int { return cmp.Compare(x.PeerIP.String(), y.PeerIP.String()) })
+	}
+	return ns, errors.Join(errs...)
+}
