@@ -15,6 +15,12 @@ const (
 	DefaultColorRouteMap    = "loopback"
 	DefaultColorPrefixList  = "dup_ip_avoidance"
 	DefaultNodeSelector     = "all()"
+	DefaultMaxPodsPerNode   = 110
+	// DefaultMaximumPrefixHeadroom is added to the computed maximum-prefix for service host routes.
+	DefaultMaximumPrefixHeadroom = 256
+	DefaultMaximumPrefixWarning  = 75
+	DefaultRestartTime           = 120
+	DefaultStalePathTime         = 300
 )
 
 // WithDefaults returns a deep copy of the design with every unset field that has a default filled
@@ -55,6 +61,25 @@ func (d *Design) WithDefaults() *Design {
 	if p.ColorPrefixList == "" {
 		p.ColorPrefixList = DefaultColorPrefixList
 	}
+	if p.RouteFilters == nil {
+		p.RouteFilters = ptr(true)
+	}
+	if p.MaximumPrefixWarning == 0 {
+		p.MaximumPrefixWarning = DefaultMaximumPrefixWarning
+	}
+	if p.GracefulRestart != nil {
+		gr := *p.GracefulRestart
+		if gr.RestartTime == 0 {
+			gr.RestartTime = DefaultRestartTime
+		}
+		if gr.StalePathTime == 0 {
+			gr.StalePathTime = DefaultStalePathTime
+		}
+		p.GracefulRestart = &gr
+	}
+	if c.Cluster.MaxPodsPerNode == 0 {
+		c.Cluster.MaxPodsPerNode = DefaultMaxPodsPerNode
+	}
 	if c.Cluster.NodeInterface == "" {
 		c.Cluster.NodeInterface = DefaultNodeInterface
 	}
@@ -93,6 +118,13 @@ func (d *Design) Clone() *Design {
 	c.Cluster.ServiceExternalIPs = slices.Clone(d.Cluster.ServiceExternalIPs)
 	c.Cluster.ServiceLoadBalancerIPs = slices.Clone(d.Cluster.ServiceLoadBalancerIPs)
 	c.Peering.NodeRoutes = slices.Clone(d.Peering.NodeRoutes)
+	c.Peering.AdvertiseToNodes = slices.Clone(d.Peering.AdvertiseToNodes)
+	if d.Peering.RouteFilters != nil {
+		c.Peering.RouteFilters = ptr(*d.Peering.RouteFilters)
+	}
+	if d.Peering.GracefulRestart != nil {
+		c.Peering.GracefulRestart = ptr(*d.Peering.GracefulRestart)
+	}
 	if d.Peering.ASOverride != nil {
 		c.Peering.ASOverride = ptr(*d.Peering.ASOverride)
 	}

@@ -2,6 +2,7 @@ package design
 
 import (
 	"cmp"
+	"math/bits"
 	"net/netip"
 	"slices"
 
@@ -12,55 +13,91 @@ import (
 // always gives the same Intent. When the design has problems, Derive returns them (as Problems)
 // and no Intent.
 func Derive(d *Design) (*Intent, error) {
-	if err := d.Validate(); err != nil {
+	w, err := d.validated()
+	if err != nil {
 		return nil, err
 	}
-	return derive(d.WithDefaults()), nil
+	return derive(w), nil
+}
+
+// deriver holds what every leaf and node of one derivation shares.
+type deriver struct {
+	d       *Design // valid, defaults filled in
+	gw      addressing.AddrPair
+	filters bool
+	// importPolicy and exportPolicy are the leaf policies per family, shared by every template
+	// of that family (index 0 IPv4, 1 IPv6).
+	importPolicy, exportPolicy [2]*Policy
+	maxPrefix                  [2]int
+}
+
+func famIndex(f addressing.Family) int {
+	if f == addressing.IPv6 {
+		return 1
+	}
+	return 0
 }
 
 // derive computes the intent of a valid design with defaults filled in. It is linear in the number
-// of leaves and nodes (plus the sorts).
+// of leaves and nodes (plus one sort of the node names).
 func derive(d *Design) *Intent {
-	p := &d.Peering
-	gw := addressing.AddrPair{IPv4: d.Fabric.AnycastGateway.IPv4.Addr(), IPv6: d.Fabric.AnycastGateway.IPv6.Addr()}
-	templateName := map[addressing.Family]string{addressing.IPv4: p.Templates.IPv4, addressing.IPv6: p.Templates.IPv6}
+	dv := &deriver{
+		d:       d,
+		gw:      addressing.AddrPair{IPv4: d.Fabric.AnycastGateway.IPv4.Addr(), IPv6: d.Fabric.AnycastGateway.IPv6.Addr()},
+		filters: *d.Peering.RouteFilters,
+	}
+	for _, f := range addressing.Families {
+		dv.maxPrefix[famIndex(f)] = maxPrefix(d, f)
+		if dv.filters {
+			name := dv.templateName(f)
+			dv.importPolicy[famIndex(f)] = &Policy{RouteMap: name + "-in", PrefixList: name + "-in", Family: f, Entries: announceable(d, f)}
+			dv.exportPolicy[famIndex(f)] = &Policy{RouteMap: name + "-out", PrefixList: name + "-out", Family: f, Entries: receivable(d, f)}
+		}
+	}
 
-	nodesByPair := make(map[string][]*Node, len(d.Fabric.LeafPairs))
+	// Nodes in name order; each pair's nodes are then in name order too.
+	nodes := make([]*Node, len(d.Cluster.Nodes))
 	for i := range d.Cluster.Nodes {
-		n := &d.Cluster.Nodes[i]
+		nodes[i] = &d.Cluster.Nodes[i]
+	}
+	slices.SortFunc(nodes, func(a, b *Node) int { return cmp.Compare(a.Name, b.Name) })
+	nodesByPair := make(map[string][]*Node, len(d.Fabric.LeafPairs))
+	for _, n := range nodes {
 		nodesByPair[n.LeafPair] = append(nodesByPair[n.LeafPair], n)
 	}
-	for _, ns := range nodesByPair {
-		slices.SortFunc(ns, func(a, b *Node) int { return cmp.Compare(a.Name, b.Name) })
+	pairs := make([]*LeafPair, len(d.Fabric.LeafPairs))
+	pairByName := make(map[string]*LeafPair, len(pairs))
+	for i := range d.Fabric.LeafPairs {
+		pairs[i] = &d.Fabric.LeafPairs[i]
+		pairByName[pairs[i].Name] = pairs[i]
 	}
+	slices.SortFunc(pairs, func(a, b *LeafPair) int { return cmp.Compare(a.Name, b.Name) })
 
 	in := &Intent{
-		Pairs:  make([]PairIntent, 0, len(d.Fabric.LeafPairs)),
-		Leaves: make([]LeafIntent, 0, 2*len(d.Fabric.LeafPairs)),
-		Nodes:  make([]NodeIntent, 0, len(d.Cluster.Nodes)),
+		Pairs:  make([]PairIntent, 0, len(pairs)),
+		Leaves: make([]LeafIntent, 0, 2*len(pairs)),
+		Nodes:  make([]NodeIntent, 0, len(nodes)),
 	}
-	shared := sharedLoopbacks(d.Fabric.LeafPairs)
-	for _, pair := range d.Fabric.LeafPairs {
-		nodes := nodesByPair[pair.Name]
-		pi := PairIntent{Name: pair.Name, Color: pair.RouteTargetColor, Nodes: make([]string, len(nodes))}
-		for i, n := range nodes {
+	for _, pair := range pairs {
+		members := nodesByPair[pair.Name]
+		pi := PairIntent{Name: pair.Name, Color: pair.RouteTargetColor, Nodes: make([]string, len(members))}
+		for i, n := range members {
 			pi.Nodes[i] = n.Name
 		}
 		for _, leaf := range pair.Leaves {
 			pi.Leaves = append(pi.Leaves, leaf.Name)
-			in.Leaves = append(in.Leaves, deriveLeaf(d, pair, leaf, nodes, gw, templateName))
+			in.Leaves = append(in.Leaves, dv.leaf(pair, &leaf, members))
 		}
 		in.Pairs = append(in.Pairs, pi)
-
-		routeCache := map[[2]bool][]Route{}
-		for _, n := range nodes {
-			in.Nodes = append(in.Nodes, deriveNode(d, pair, n, gw, routeCache))
-		}
 	}
-	slices.SortFunc(in.Pairs, func(a, b PairIntent) int { return cmp.Compare(a.Name, b.Name) })
 	slices.SortFunc(in.Leaves, func(a, b LeafIntent) int { return cmp.Compare(a.Name, b.Name) })
-	slices.SortFunc(in.Nodes, func(a, b NodeIntent) int { return cmp.Compare(a.Name, b.Name) })
 
+	routeCache := map[routeKey][]Route{}
+	for _, n := range nodes {
+		in.Nodes = append(in.Nodes, dv.node(pairByName[n.LeafPair], n, routeCache))
+	}
+
+	shared := sharedLoopbacks(d.Fabric.LeafPairs)
 	c := &d.Cluster
 	in.Cluster = ClusterIntent{
 		Name:                   c.Name,
@@ -72,17 +109,36 @@ func derive(d *Design) *Intent {
 		ServiceLoadBalancerIPs: c.ServiceLoadBalancerIPs,
 		ListenPort:             c.ListenPort,
 		NodeInterface:          c.NodeInterface,
-		Reachability:           p.NodeReachability,
-		Gateway:                gw,
+		Reachability:           d.Peering.NodeReachability,
+		Gateway:                dv.gw,
 		SharedLoopbacks:        shared,
 		Peers:                  clusterPeers(d, shared),
-		PasswordSecret:         p.PasswordSecret,
+		PasswordSecret:         d.Peering.PasswordSecret,
+	}
+	if gr := d.Peering.GracefulRestart; gr != nil {
+		in.Cluster.MaxRestartTime = gr.RestartTime
+	}
+	if dv.filters {
+		for _, f := range addressing.Families {
+			if !dv.gw.Has(f) {
+				continue
+			}
+			in.Cluster.Export = append(in.Cluster.Export, Policy{Family: f, Entries: dv.importPolicy[famIndex(f)].Entries})
+			in.Cluster.Import = append(in.Cluster.Import, Policy{Family: f, Entries: dv.exportPolicy[famIndex(f)].Entries})
+		}
 	}
 	return in
 }
 
-func deriveLeaf(d *Design, pair LeafPair, leaf Leaf, nodes []*Node, gw addressing.AddrPair, templateName map[addressing.Family]string) LeafIntent {
-	p := &d.Peering
+func (dv *deriver) templateName(f addressing.Family) string {
+	if f == addressing.IPv6 {
+		return dv.d.Peering.Templates.IPv6
+	}
+	return dv.d.Peering.Templates.IPv4
+}
+
+func (dv *deriver) leaf(pair *LeafPair, leaf *Leaf, nodes []*Node) LeafIntent {
+	d, p := dv.d, &dv.d.Peering
 	lb := leaf.PeeringLoopback
 	lbPair := addressing.PrefixPair{IPv4: lb.IPv4, IPv6: lb.IPv6}
 	li := LeafIntent{
@@ -96,6 +152,8 @@ func deriveLeaf(d *Design, pair LeafPair, leaf Leaf, nodes []*Node, gw addressin
 		Gateway:          d.Fabric.AnycastGateway,
 		MaximumPaths:     p.MaximumPaths,
 		MaximumPathsIBGP: p.MaximumPathsIBGP,
+		GracefulRestart:  p.GracefulRestart,
+		Neighbors:        make([]Neighbor, 0, 2*len(nodes)),
 	}
 	if !pair.RouteTargetColor.IsZero() {
 		col := &Coloring{RouteTarget: pair.RouteTargetColor, RouteMap: p.ColorRouteMap, Loopback: lbPair}
@@ -108,11 +166,12 @@ func deriveLeaf(d *Design, pair LeafPair, leaf Leaf, nodes []*Node, gw addressin
 		li.Coloring = col
 	}
 	for _, f := range addressing.Families {
-		if !gw.Has(f) || !lbPair.Has(f) {
+		if !dv.gw.Has(f) || !lbPair.Has(f) {
 			continue
 		}
+		name := dv.templateName(f)
 		li.Templates = append(li.Templates, TemplateIntent{
-			Name:               templateName[f],
+			Name:               name,
 			Family:             f,
 			RemoteASN:          d.Cluster.ASN,
 			LoopbackID:         lb.ID,
@@ -121,6 +180,10 @@ func deriveLeaf(d *Design, pair LeafPair, leaf Leaf, nodes []*Node, gw addressin
 			DisablePeerASCheck: *p.DisablePeerASCheck,
 			SendCommunity:      true,
 			Password:           p.PasswordSecret != nil,
+			Import:             dv.importPolicy[famIndex(f)],
+			Export:             dv.exportPolicy[famIndex(f)],
+			MaxPrefix:          dv.maxPrefix[famIndex(f)],
+			MaxPrefixWarning:   p.MaximumPrefixWarning,
 		})
 		if *p.AdvertiseDefaultRoute {
 			li.Networks = append(li.Networks, Network{Prefix: defaultRoute(f)})
@@ -130,20 +193,26 @@ func deriveLeaf(d *Design, pair LeafPair, leaf Leaf, nodes []*Node, gw addressin
 			nw.RouteMap = li.Coloring.RouteMap
 		}
 		li.Networks = append(li.Networks, nw)
+		start := len(li.Neighbors)
 		for _, n := range nodes {
-			a := nodeAddr(n, f)
-			if a.IsValid() {
-				li.Neighbors = append(li.Neighbors, Neighbor{Addr: a, Family: f, Template: templateName[f], Node: n.Name})
+			if a := nodeAddr(n, f); a.IsValid() {
+				li.Neighbors = append(li.Neighbors, Neighbor{Addr: a, Family: f, Template: name, Node: n.Name})
 			}
 		}
+		fam := li.Neighbors[start:]
+		slices.SortFunc(fam, func(a, b Neighbor) int { return a.Addr.Compare(b.Addr) })
 	}
-	slices.SortFunc(li.Neighbors, func(a, b Neighbor) int {
-		return cmp.Or(cmp.Compare(a.Family, b.Family), a.Addr.Compare(b.Addr))
-	})
 	return li
 }
 
-func deriveNode(d *Design, pair LeafPair, n *Node, gw addressing.AddrPair, routeCache map[[2]bool][]Route) NodeIntent {
+// routeKey identifies a node's routes: they depend only on its pair and its families.
+type routeKey struct {
+	pair       string
+	ipv4, ipv6 bool
+}
+
+func (dv *deriver) node(pair *LeafPair, n *Node, routeCache map[routeKey][]Route) NodeIntent {
+	d := dv.d
 	ni := NodeIntent{
 		Name:      n.Name,
 		Pair:      pair.Name,
@@ -151,23 +220,24 @@ func deriveNode(d *Design, pair LeafPair, n *Node, gw addressing.AddrPair, route
 		Addr:      addressing.AddrPair{IPv4: n.IPv4, IPv6: n.IPv6},
 	}
 	for _, f := range addressing.Families {
-		if !ni.Addr.Has(f) || !gw.Has(f) {
+		if !ni.Addr.Has(f) || !dv.gw.Has(f) {
 			continue
 		}
+		start := len(ni.Peers)
 		for _, leaf := range pair.Leaves {
 			lb := addressing.PrefixPair{IPv4: leaf.PeeringLoopback.IPv4, IPv6: leaf.PeeringLoopback.IPv6}
 			if lb.Has(f) {
 				ni.Peers = append(ni.Peers, NodePeer{Leaf: leaf.Name, Addr: lb.Get(f).Addr(), Family: f, ASN: d.Fabric.ASN})
 			}
 		}
+		slices.SortFunc(ni.Peers[start:], func(a, b NodePeer) int {
+			return cmp.Or(a.Addr.Compare(b.Addr), cmp.Compare(a.Leaf, b.Leaf))
+		})
 	}
-	slices.SortFunc(ni.Peers, func(a, b NodePeer) int {
-		return cmp.Or(cmp.Compare(a.Family, b.Family), a.Addr.Compare(b.Addr), cmp.Compare(a.Leaf, b.Leaf))
-	})
 	if d.Peering.NodeReachability != StaticRoutes {
 		return ni
 	}
-	key := [2]bool{ni.Addr.Has(addressing.IPv4), ni.Addr.Has(addressing.IPv6)}
+	key := routeKey{pair: pair.Name, ipv4: ni.Addr.Has(addressing.IPv4), ipv6: ni.Addr.Has(addressing.IPv6)}
 	if routes, ok := routeCache[key]; ok {
 		ni.Routes = routes
 		return ni
@@ -185,10 +255,93 @@ func deriveNode(d *Design, pair LeafPair, n *Node, gw addressing.AddrPair, route
 		}
 	}
 	for _, pfx := range addressing.Summarize(prefixes) {
-		ni.Routes = append(ni.Routes, Route{Prefix: pfx, Via: gw.Get(addressing.PrefixFamily(pfx)), Dev: d.Cluster.NodeInterface})
+		ni.Routes = append(ni.Routes, Route{Prefix: pfx, Via: dv.gw.Get(addressing.PrefixFamily(pfx)), Dev: d.Cluster.NodeInterface})
 	}
 	routeCache[key] = ni.Routes
 	return ni
+}
+
+// announceable lists what the nodes may announce in family f: each pod pool up to its block size
+// and each service range up to host routes.
+func announceable(d *Design, f addressing.Family) []PolicyEntry {
+	var entries []PolicyEntry
+	upTo := func(p netip.Prefix, maxLen int) {
+		e := PolicyEntry{Prefix: p}
+		if maxLen > p.Bits() {
+			e.MaxLen = maxLen
+		}
+		entries = append(entries, e)
+	}
+	for _, pool := range d.Cluster.IPPools {
+		if addressing.PrefixFamily(pool.CIDR) == f {
+			upTo(pool.CIDR, pool.BlockSize)
+		}
+	}
+	for _, list := range [][]netip.Prefix{d.Cluster.ServiceClusterIPs, d.Cluster.ServiceExternalIPs, d.Cluster.ServiceLoadBalancerIPs} {
+		for _, p := range list {
+			if addressing.PrefixFamily(p) == f {
+				upTo(p, p.Addr().BitLen())
+			}
+		}
+	}
+	return entries
+}
+
+// receivable lists what the leaves send the nodes in family f: the default route when advertised,
+// and the design's extra prefixes, each exactly.
+func receivable(d *Design, f addressing.Family) []PolicyEntry {
+	var entries []PolicyEntry
+	if *d.Peering.AdvertiseDefaultRoute {
+		entries = append(entries, PolicyEntry{Prefix: defaultRoute(f)})
+	}
+	for _, p := range d.Peering.AdvertiseToNodes {
+		if addressing.PrefixFamily(p) == f {
+			entries = append(entries, PolicyEntry{Prefix: p})
+		}
+	}
+	return entries
+}
+
+// MinimumPrefixes is the number of prefixes one node may legitimately announce in family f: the
+// blocks it can own (enough for the cluster's MaxPodsPerNode pods, plus one, within each pool of
+// the family, never more than the pool has) and one route per service range. A maximum-prefix
+// below it would tear down healthy sessions. The design must have its defaults filled in.
+func MinimumPrefixes(d *Design, f addressing.Family) int {
+	total := 0
+	for _, pool := range d.Cluster.IPPools {
+		if addressing.PrefixFamily(pool.CIDR) != f || pool.BlockSize < pool.CIDR.Bits() {
+			continue
+		}
+		total += blocksPerNode(pool, d.Cluster.MaxPodsPerNode)
+	}
+	for _, list := range [][]netip.Prefix{d.Cluster.ServiceClusterIPs, d.Cluster.ServiceExternalIPs, d.Cluster.ServiceLoadBalancerIPs} {
+		for _, p := range list {
+			if addressing.PrefixFamily(p) == f {
+				total++
+			}
+		}
+	}
+	return total
+}
+
+// blocksPerNode is how many blocks of the pool one node needs for maxPods pods, plus one, capped
+// at the number of blocks in the pool.
+func blocksPerNode(pool IPPool, maxPods int) int {
+	hostBits := pool.CIDR.Addr().BitLen() - pool.BlockSize // addresses per block = 2^hostBits
+	perBlock := uint64(1) << min(hostBits, 62)
+	need := (uint64(maxPods)+perBlock-1)/perBlock + 1
+	if poolBits := pool.BlockSize - pool.CIDR.Bits(); poolBits < 62 {
+		need = min(need, uint64(1)<<poolBits)
+	}
+	return int(min(need, uint64(1)<<(bits.UintSize-2)))
+}
+
+// maxPrefix is the maximum-prefix a leaf applies to one node in family f.
+func maxPrefix(d *Design, f addressing.Family) int {
+	if d.Peering.MaximumPrefix > 0 {
+		return d.Peering.MaximumPrefix
+	}
+	return MinimumPrefixes(d, f) + DefaultMaximumPrefixHeadroom
 }
 
 // sharedLoopbacks reports whether every pair is colored and all pairs use one and the same set of
@@ -223,19 +376,14 @@ func sharedLoopbacks(pairs []LeafPair) bool {
 // clusterPeers lists the BGP peers Calico needs: global ones per loopback address when loopbacks
 // are shared, per pair otherwise.
 func clusterPeers(d *Design, shared bool) []ClusterPeer {
-	gwHas := func(f addressing.Family) bool {
-		if f == addressing.IPv4 {
-			return d.Fabric.AnycastGateway.IPv4.IsValid()
-		}
-		return d.Fabric.AnycastGateway.IPv6.IsValid()
-	}
+	gw := addressing.PrefixPair{IPv4: d.Fabric.AnycastGateway.IPv4, IPv6: d.Fabric.AnycastGateway.IPv6}
 	var peers []ClusterPeer
 	index := map[netip.Addr]int{}
 	for _, pair := range d.Fabric.LeafPairs {
 		for _, leaf := range pair.Leaves {
 			for _, pfx := range []netip.Prefix{leaf.PeeringLoopback.IPv4, leaf.PeeringLoopback.IPv6} {
 				f := addressing.PrefixFamily(pfx)
-				if !pfx.IsValid() || !gwHas(f) {
+				if !pfx.IsValid() || !gw.Has(f) {
 					continue
 				}
 				if shared {

@@ -31,9 +31,13 @@ func TestDeriveCaseStudyLeaves(t *testing.T) {
 		t.Fatalf("templates = %+v", l.Templates)
 	}
 	v4, v6 := l.Template(addressing.IPv4), l.Template(addressing.IPv6)
-	want4 := TemplateIntent{Name: "CALICO", Family: addressing.IPv4, RemoteASN: 65531, LoopbackID: 1002, EBGPMultihop: 10, ASOverride: true, DisablePeerASCheck: true, SendCommunity: true}
+	want4 := TemplateIntent{Name: "CALICO", Family: addressing.IPv4, RemoteASN: 65531, LoopbackID: 1002, EBGPMultihop: 10, ASOverride: true, DisablePeerASCheck: true, SendCommunity: true,
+		Import: v4.Import, Export: v4.Export, MaxPrefix: 260, MaxPrefixWarning: 75}
 	if *v4 != want4 {
 		t.Errorf("IPv4 template = %+v, want %+v", *v4, want4)
+	}
+	if v4.Import.RouteMap != "CALICO-in" || v4.Export.RouteMap != "CALICO-out" || v6.Import.PrefixList != "K8-v6-in" || v6.MaxPrefix != 259 {
+		t.Errorf("template policies: %+v %+v %+v max %d", v4.Import, v4.Export, v6.Import, v6.MaxPrefix)
 	}
 	if v6.Name != "K8-v6" || v6.Family != addressing.IPv6 || !v6.ASOverride {
 		t.Errorf("IPv6 template = %+v", *v6)

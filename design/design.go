@@ -97,6 +97,9 @@ type Cluster struct {
 	ServiceLoadBalancerIPs []netip.Prefix `json:"serviceLoadBalancerIPs,omitempty"`
 	// ListenPort is Calico's BGP listen port; 0 leaves Calico's default (179).
 	ListenPort uint16 `json:"listenPort,omitempty"`
+	// MaxPodsPerNode is the most pods one node runs (kubelet maxPods), from which the leaves'
+	// maximum-prefix default is computed. Default 110.
+	MaxPodsPerNode int `json:"maxPodsPerNode,omitempty"`
 }
 
 // Node is one Calico node attached to a leaf pair.
@@ -158,6 +161,32 @@ type Peering struct {
 	ColorPrefixList string `json:"colorPrefixList,omitempty"`
 	// PasswordSecret names the Kubernetes Secret that holds the BGP password for both ends. Optional.
 	PasswordSecret *SecretRef `json:"passwordSecret,omitempty"`
+	// RouteFilters makes both ends filter what the nodes announce and receive: the leaves accept
+	// from the nodes only the pod pools (up to their block size) and the service ranges (up to host
+	// routes), and send them only the default route and AdvertiseToNodes; Calico's BGPFilter mirrors
+	// that. Default true.
+	RouteFilters *bool `json:"routeFilters,omitempty"`
+	// AdvertiseToNodes are prefixes, besides the default route, that the leaves send to the nodes.
+	// They must not overlap a pool, a service range, the gateway subnet or a loopback. Optional.
+	AdvertiseToNodes []netip.Prefix `json:"advertiseToNodes,omitempty"`
+	// MaximumPrefix is the most prefixes a leaf accepts from one node per family
+	// (maximum-prefix); 0 computes it per family as the blocks one node can own (MaxPodsPerNode
+	// pods, plus one block) plus one route per service range, plus 256 for service host routes.
+	MaximumPrefix int `json:"maximumPrefix,omitempty"`
+	// MaximumPrefixWarning is the percentage of MaximumPrefix at which the leaf logs a warning,
+	// 1–100. Default 75.
+	MaximumPrefixWarning int `json:"maximumPrefixWarning,omitempty"`
+	// GracefulRestart, when set, configures BGP graceful restart on the leaves and the same restart
+	// time as Calico's maxRestartTime, so both ends agree. Optional.
+	GracefulRestart *GracefulRestart `json:"gracefulRestart,omitempty"`
+}
+
+// GracefulRestart is BGP graceful restart timing, applied to both ends.
+type GracefulRestart struct {
+	// RestartTime is how long a peer waits for a restarting speaker, in seconds, 1–3600. Default 120.
+	RestartTime int `json:"restartTime,omitempty"`
+	// StalePathTime is how long stale routes are kept after a restart, in seconds, 1–3600. Default 300.
+	StalePathTime int `json:"stalePathTime,omitempty"`
 }
 
 // Templates names the leaf peer templates (template peer <name>) per address family.

@@ -46,6 +46,8 @@ type LeafIntent struct {
 	Networks         []Network
 	MaximumPaths     int // eBGP multipath in the VRF
 	MaximumPathsIBGP int // iBGP multipath in the VRF
+	// GracefulRestart is set when the design configures graceful restart.
+	GracefulRestart *GracefulRestart
 }
 
 // Template returns the leaf's peer template of the family, or nil.
@@ -71,6 +73,55 @@ type TemplateIntent struct {
 	// Password is true when the design names a BGP password secret: the template then carries the
 	// password, whose value is handed to the renderer separately and never held in an Intent.
 	Password bool
+	// Import is what the leaf accepts from the nodes (route-map in); nil when route filters are off.
+	Import *Policy
+	// Export is what the leaf sends to the nodes (route-map out); nil when route filters are off.
+	Export *Policy
+	// MaxPrefix is the most prefixes the leaf accepts from one node (maximum-prefix); 0 = no limit.
+	MaxPrefix int
+	// MaxPrefixWarning is the percentage of MaxPrefix at which the leaf warns.
+	MaxPrefixWarning int
+}
+
+// Policy is a route filter of one address family: a route-map whose single permit entry matches a
+// prefix-list; a route matching none of the entries is denied. A policy with no entries denies
+// everything.
+type Policy struct {
+	RouteMap   string
+	PrefixList string
+	Family     addressing.Family
+	Entries    []PolicyEntry
+}
+
+// PolicyEntry permits one prefix, or every prefix inside it up to a length.
+type PolicyEntry struct {
+	Prefix netip.Prefix
+	// MaxLen is the longest prefix length matched inside Prefix ("le"); 0 matches Prefix exactly.
+	MaxLen int
+}
+
+// Permits reports whether the policy lets a route through: whether p lies inside an entry's
+// prefix with a length between the entry's length and its MaxLen (exactly equal when MaxLen is 0).
+// It is the semantics of an NX-OS prefix-list with "le" and of Calico's BGPFilter rules with a
+// prefix length range, so both ends can be checked against the design.
+func (p *Policy) Permits(route netip.Prefix) bool {
+	for _, e := range p.Entries {
+		if e.Matches(route) {
+			return true
+		}
+	}
+	return false
+}
+
+// Matches reports whether the entry matches the route.
+func (e PolicyEntry) Matches(route netip.Prefix) bool {
+	if !route.IsValid() || route.Addr().Is4() != e.Prefix.Addr().Is4() {
+		return false
+	}
+	if e.MaxLen == 0 {
+		return route.Masked() == e.Prefix.Masked()
+	}
+	return route.Bits() >= e.Prefix.Bits() && route.Bits() <= e.MaxLen && e.Prefix.Contains(route.Addr())
 }
 
 // Neighbor is one node address a leaf peers with.
@@ -146,6 +197,14 @@ type ClusterIntent struct {
 	// Peers are the BGP peers Calico needs, sorted by pair, family and address.
 	Peers          []ClusterPeer
 	PasswordSecret *SecretRef
+	// Export is what the nodes may announce and Import what they accept, per family (IPv4 first):
+	// the mirror of the leaves' Import and Export policies, for Calico's BGPFilter. Both are empty
+	// when route filters are off.
+	Export []Policy
+	Import []Policy
+	// MaxRestartTime is the graceful restart time the leaves use, for Calico's maxRestartTime;
+	// 0 when graceful restart is not configured.
+	MaxRestartTime int
 }
 
 // ClusterPeer is one BGPPeer Calico needs.

@@ -37,6 +37,9 @@ const (
 	CodeASOverrideRequired      Code = "as-override-required"        // nodes share the cluster AS but as-override is off
 	CodeBlockSize               Code = "block-size"                  // an IPAM block size outside its family's range or larger than the pool
 	CodeUnknownField            Code = "unknown-field"               // a field the design file format does not have
+	CodeFilteredPrefix          Code = "filtered-prefix"             // a pool or service range the leaves' inbound policy would drop
+	CodeMaxPrefixTooLow         Code = "max-prefix-too-low"          // maximum-prefix below what one node legitimately announces
+	CodeUnsafeAdvertisement     Code = "unsafe-advertisement"        // a prefix sent to the nodes overlaps a pool, service range, gateway subnet or loopback
 	CodeRequired                Code = "required"                    // a field that must be set is missing
 	CodeInvalidValue            Code = "invalid-value"               // a value outside the field's allowed set
 )

@@ -13,12 +13,20 @@ import (
 // name the fields of the design as written. Validate is pure and linear in the number of leaves
 // and nodes.
 func (d *Design) Validate() error {
+	_, err := d.validated()
+	return err
+}
+
+// validated validates the design and returns it with defaults filled in (the copy Validate
+// judged), so Derive does not build it twice.
+func (d *Design) validated() (*Design, error) {
 	v := newValidator(d)
 	v.fabric()
 	v.cluster()
 	v.addresses()
 	v.peering()
-	return v.probs.Err()
+	v.safety()
+	return v.d, v.probs.Err()
 }
 
 // famBits is a set of address families.

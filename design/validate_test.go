@@ -240,9 +240,51 @@ func TestValidateCodes(t *testing.T) {
 				d.Fabric.LeafPairs[0].Leaves[j].PeeringLoopback.IPv6 = netip.Prefix{}
 			}
 		}, []want{
+			{"cluster.ipPools[1].cidr", CodeFilteredPrefix, "pool fd00:10:244::/48 is IPv6, but the leaves have no IPv6 peering with the nodes"},
 			{"cluster.nodes[0].ipv6", CodeFamilyMismatch, `no leaf of pair "rack1" has an IPv6 peering loopback`},
 			{"cluster.nodes[1].ipv6", CodeFamilyMismatch, `no leaf of pair "rack1"`},
 		}},
+		{"IPv6 service range, IPv4-only peering", func(d *Design) {
+			d.Fabric.AnycastGateway.IPv6 = netip.Prefix{}
+			for j := range d.Fabric.LeafPairs[0].Leaves {
+				d.Fabric.LeafPairs[0].Leaves[j].PeeringLoopback.IPv6 = netip.Prefix{}
+			}
+			for i := range d.Cluster.Nodes {
+				d.Cluster.Nodes[i].IPv6 = netip.Addr{}
+			}
+			d.Cluster.IPPools = d.Cluster.IPPools[:1]
+			d.Cluster.ServiceClusterIPs = append(d.Cluster.ServiceClusterIPs, pfx("fd00:10:96::/112"))
+		}, []want{
+			{"cluster.serviceClusterIPs[1]", CodeFamilyMismatch, "no node has an IPv6 address"},
+			{"cluster.serviceClusterIPs[1]", CodeFilteredPrefix, "service range fd00:10:96::/112 is IPv6, but the leaves have no IPv6 peering"},
+		}},
+		{"maximum-prefix below one node's blocks", func(d *Design) {
+			d.Peering.MaximumPrefix = 3
+		}, []want{{"peering.maximumPrefix", CodeMaxPrefixTooLow, "maximumPrefix 3 is below the 4 IPv4 prefixes one node announces"}}},
+		{"maximum-prefix negative, warning out of range", func(d *Design) {
+			d.Peering.MaximumPrefix = -1
+			d.Peering.MaximumPrefixWarning = 101
+		}, []want{
+			{"peering.maximumPrefix", CodeInvalidValue, "maximumPrefix -1 is outside 1 to 4294967295"},
+			{"peering.maximumPrefixWarning", CodeInvalidValue, "maximumPrefixWarning 101 is outside 1 to 100"},
+		}},
+		{"prefix for the nodes overlaps a pool and a loopback", func(d *Design) {
+			d.Peering.AdvertiseToNodes = []netip.Prefix{pfx("10.0.0.0/8"), pfx("192.168.100.0/24"), pfx("172.16.0.0/12")}
+		}, []want{
+			{"peering.advertiseToNodes[0]", CodeUnsafeAdvertisement, "10.0.0.0/8 overlaps pool cluster.ipPools[0].cidr 10.244.0.0/16"},
+			{"peering.advertiseToNodes[0]", CodeUnsafeAdvertisement, "10.0.0.0/8 overlaps service range cluster.serviceClusterIPs[0] 10.96.0.0/12"},
+			{"peering.advertiseToNodes[1]", CodeUnsafeAdvertisement, "overlaps loopback fabric.leafPairs[0].leaves[0].peeringLoopback.ipv4 192.168.100.1/32"},
+			{"peering.advertiseToNodes[1]", CodeUnsafeAdvertisement, "overlaps loopback fabric.leafPairs[0].leaves[1].peeringLoopback.ipv4 192.168.100.2/32"},
+		}},
+		{"default route listed for the nodes", func(d *Design) {
+			d.Peering.AdvertiseToNodes = []netip.Prefix{pfx("::/0")}
+		}, []want{{"peering.advertiseToNodes[0]", CodeUnsafeAdvertisement, "::/0 is the default route: set advertiseDefaultRoute instead"}}},
+		{"route-filter names too long", func(d *Design) {
+			d.Peering.Templates.IPv4 = strings.Repeat("T", 61)
+		}, []want{{"peering.templates.ipv4", CodeInvalidName, "the route filters named after it"}}},
+		{"graceful restart out of range", func(d *Design) {
+			d.Peering.GracefulRestart = &GracefulRestart{RestartTime: 4000}
+		}, []want{{"peering.gracefulRestart.restartTime", CodeInvalidValue, "restartTime 4000 is outside 1 to 3600 seconds"}}},
 		{"IPv6 pool, IPv4-only nodes", func(d *Design) {
 			for i := range d.Cluster.Nodes {
 				d.Cluster.Nodes[i].IPv6 = netip.Addr{}
