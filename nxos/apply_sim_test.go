@@ -13,14 +13,10 @@ import (
 )
 
 // caseStudy renders the reference design, changed by mutate, with password pw
-// (empty = none), and returns the leaf configurations by name. The pair's
-// route-target color is removed: the dme schema does not hold the IPv6
-// route-map match classes (rtmapMatchRtDstV6, rtmapRsRtDstV6Att) the colored
-// rendering emits yet, so a switch would refuse it with code 17.
+// (empty = none), and returns the leaf configurations by name.
 func caseStudy(t testing.TB, mutate func(*design.Design), pw string) map[string]*LeafConfig {
 	t.Helper()
 	d := design.CaseStudy()
-	d.Fabric.LeafPairs[0].RouteTargetColor = design.RouteTarget{}
 	opts := RenderOptions{}
 	if pw != "" {
 		d.Peering.PasswordSecret = &design.SecretRef{Namespace: "calico-system", Name: "bgp-auth", Key: "password"}

@@ -112,7 +112,7 @@ func (c *Client) Logout(ctx context.Context) error {
 		return nil
 	}
 	body, _ := json.Marshal(map[string]any{"aaaUser": map[string]any{"attributes": map[string]string{"name": c.opts.Credentials.Username}}})
-	r, err := c.send(ctx, http.MethodPost, "/api/aaaLogout", nil, body, c.token, false)
+	r, err := c.send(ctx, http.MethodPost, "/api/aaaLogout", nil, body, c.token)
 	c.token = ""
 	if err != nil {
 		return err

@@ -55,7 +55,7 @@ func retryableStatus(s int) bool { return s >= 500 && s <= 504 }
 // send makes one HTTP attempt. The request is built with go-nxos's NewReq and
 // sent with the client's own http.Client under ctx; the session cookie is set
 // here (the go-nxos cookie jar is not used).
-func (c *Client) send(ctx context.Context, method, path string, q url.Values, body []byte, token string, quiet bool) (*response, error) {
+func (c *Client) send(ctx context.Context, method, path string, q url.Values, body []byte, token string) (*response, error) {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -88,10 +88,8 @@ func (c *Client) send(ctx context.Context, method, path string, q url.Values, bo
 			slog.Int("status", res.StatusCode), slog.String("error", err.Error()))
 		return nil, fmt.Errorf("nxos: %s %s: reading answer: %w", method, path, err)
 	}
-	if !quiet || res.StatusCode >= 300 {
-		c.log.LogAttrs(ctx, slog.LevelDebug, "nxapi request", slog.String("method", method), slog.String("path", path),
-			slog.Int("status", res.StatusCode), slog.Int("bytes", len(b)), slog.Duration("elapsed", time.Since(start)))
-	}
+	c.log.LogAttrs(ctx, slog.LevelDebug, "nxapi request", slog.String("method", method), slog.String("path", path),
+		slog.Int("status", res.StatusCode), slog.Int("bytes", len(b)), slog.Duration("elapsed", time.Since(start)))
 	return &response{status: res.StatusCode, body: b, cookies: res.Cookies()}, nil
 }
 
@@ -100,7 +98,7 @@ func (c *Client) send(ctx context.Context, method, path string, q url.Values, bo
 // 4xx answers are returned at once.
 func (c *Client) sendRetrying(ctx context.Context, method, path string, q url.Values, body []byte, token string, safe bool) (*response, error) {
 	for attempt := 0; ; attempt++ {
-		r, err := c.send(ctx, method, path, q, body, token, false)
+		r, err := c.send(ctx, method, path, q, body, token)
 		if ctx.Err() != nil {
 			if err == nil {
 				err = ctx.Err()
