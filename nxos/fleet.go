@@ -19,6 +19,10 @@ type Target struct {
 	Name   string
 	Client *Client
 	Config *LeafConfig
+	// Plan, when set, is a plan already made for this switch (by Client.Plan or
+	// Fleet.Plan): Apply carries it out as it is instead of reading the switch
+	// and planning again. Leave it nil to plan at apply time.
+	Plan *Plan
 }
 
 // Stage is a step of a switch's way through a fleet run, reported to the
@@ -272,6 +276,15 @@ func (f *Fleet) each(ctx context.Context, targets []Target, res []Result, fn fun
 }
 
 func (f *Fleet) plan(ctx context.Context, t Target, r *Result) bool {
+	if t.Plan != nil {
+		if t.Plan.Leaf != t.Config.Leaf {
+			f.fail(r, fmt.Errorf("nxos: fleet target %q: plan is for %q, config for %q", t.Name, t.Plan.Leaf, t.Config.Leaf))
+			return false
+		}
+		r.Plan = t.Plan
+		f.emit(Progress{Switch: t.Name, Stage: Planned, Plan: t.Plan})
+		return true
+	}
 	p, err := t.Client.Plan(ctx, t.Config, f.opts.PlanOptions...)
 	if err != nil {
 		f.fail(r, err)

@@ -262,6 +262,45 @@ func TestFleetPlanOnlyChangesNothing(t *testing.T) {
 	}
 }
 
+func TestFleetAppliesGivenPlansWithoutReading(t *testing.T) {
+	cfg := caseStudy(t, nil, "")["Leaf2101"]
+	rig := newFleetRig(t, cfg, true, "leaf-a", "leaf-b")
+	f, _ := NewFleet(FleetOptions{})
+	planned, err := f.Plan(context.Background(), rig.targets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range rig.targets {
+		rig.targets[i].Plan = planned[i].Plan
+		rig.sims[rig.targets[i].Name].ResetRequests()
+	}
+	res, err := f.Apply(context.Background(), rig.targets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range res {
+		if !r.Applied || r.Plan != planned[i].Plan {
+			t.Errorf("%s: not applied from the given plan: %+v", r.Switch, r)
+		}
+		var methods []string
+		for _, q := range rig.sims[r.Switch].Requests() {
+			methods = append(methods, q.Method)
+		}
+		if !slices.Equal(methods, []string{http.MethodPost}) {
+			t.Errorf("%s: requests %v, want the one POST of the given plan", r.Switch, methods)
+		}
+		again, err := rig.targets[i].Client.Plan(context.Background(), cfg)
+		if err != nil || !again.Empty() {
+			t.Errorf("%s: plan after apply: %v, %v", r.Switch, again, err)
+		}
+	}
+	wrong := rig.targets[0]
+	wrong.Plan = &Plan{Leaf: "Leaf2102"}
+	if _, err := f.Apply(context.Background(), []Target{wrong}); err == nil || !strings.Contains(err.Error(), `plan is for "Leaf2102"`) {
+		t.Errorf("mismatched plan: %v", err)
+	}
+}
+
 func TestFleetRejectsBadTargets(t *testing.T) {
 	f, _ := NewFleet(FleetOptions{})
 	cfg := smallLeaf()
