@@ -44,7 +44,7 @@ func sharedLoopbackDesign() *design.Design {
 		},
 		Cluster: design.Cluster{
 			Name:          "edge",
-			ASN:           4200000001,
+			ASN:           65551, // a 4-byte AS (RFC 5398 documentation range) the CRDs accept
 			NodeInterface: "bond0.3001",
 			IPPools: []design.IPPool{
 				{Name: "pods-v4", CIDR: netip.MustParsePrefix("10.200.0.0/16"), Encapsulation: design.EncapVXLAN, EncapsulationMode: design.ModeCrossSubnet, NATOutgoing: true},
