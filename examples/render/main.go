@@ -4,8 +4,10 @@
 //
 // writes, per leaf, DIR/nxos/<leaf>.features.json (POST /api/mo/sys.json first),
 // DIR/nxos/<leaf>.json (POST /api/mo/sys.json: the leaf's whole configuration) and
-// DIR/nxos/<leaf>.cli (the same as NX-OS running-config text). Without -design it renders the
-// reference design (design.CaseStudy). An invalid design prints its problems, one
+// DIR/nxos/<leaf>.cli (the same as NX-OS running-config text); DIR/calico/calico.yaml (the
+// Calico resources, for kubectl apply -f); DIR/nodes/<node>.sh (each node's routes to its leaf
+// loopbacks); and DIR/topology.mmd (a Mermaid picture of the design). Without -design it renders
+// the reference design (design.CaseStudy). An invalid design prints its problems, one
 // "path: code: message" per line, on stderr, exits 1 and writes nothing.
 //
 // The BGP password is never an input of this command: a design that names a password secret is
@@ -13,32 +15,19 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 
+	"github.com/nxcalico/nxcalico"
 	"github.com/nxcalico/nxcalico/design"
 	"github.com/nxcalico/nxcalico/nxos"
 )
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
-}
-
-// artifact is one file to write, its path relative to the output folder.
-type artifact struct {
-	path string
-	data []byte
-}
-
-// renderers produce the artifacts of a valid design, one function per side or picture (NX-OS
-// here; Calico resources, node scripts and the topology each add theirs). All of them run before
-// anything is written, so a failure writes nothing.
-var renderers = []func(in *design.Intent) ([]artifact, error){
-	nxosArtifacts,
 }
 
 // run is the command with its arguments and output streams; it returns the exit code: 0 done,
@@ -71,22 +60,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
-	var files []artifact
-	for _, r := range renderers {
-		a, err := r(in)
-		if err != nil {
-			return fail(stderr, err)
-		}
-		files = append(files, a...)
+	files, err := nxcalico.Artifacts(in, nxos.RenderOptions{})
+	if err != nil {
+		return fail(stderr, err)
 	}
-	if err := write(*outDir, files); err != nil {
+	if err := nxcalico.WriteArtifacts(*outDir, files); err != nil {
 		return fail(stderr, err)
 	}
 	if in.Cluster.PasswordSecret != nil {
 		fmt.Fprintf(stderr, "render: note: the design names the BGP password secret %s; the files carry no password\n", in.Cluster.PasswordSecret)
 	}
 	for _, f := range files {
-		fmt.Fprintln(stdout, filepath.Join(*outDir, f.path))
+		fmt.Fprintln(stdout, filepath.Join(*outDir, f.Path))
 	}
 	return 0
 }
@@ -101,47 +86,4 @@ func fail(stderr io.Writer, err error) int {
 	}
 	fmt.Fprintf(stderr, "render: %v\n", err)
 	return 1
-}
-
-// nxosArtifacts renders every leaf to nxos/<leaf>.features.json, nxos/<leaf>.json and nxos/<leaf>.cli.
-func nxosArtifacts(in *design.Intent) ([]artifact, error) {
-	leaves, err := nxos.Render(in, nxos.RenderOptions{})
-	if err != nil {
-		return nil, err
-	}
-	var out []artifact
-	for _, c := range leaves {
-		if !filepath.IsLocal(c.Leaf) || filepath.Base(c.Leaf) != c.Leaf {
-			return nil, fmt.Errorf("leaf name %q cannot be a file name", c.Leaf)
-		}
-		feat, err := c.FeaturesJSON()
-		if err != nil {
-			return nil, fmt.Errorf("leaf %s: %w", c.Leaf, err)
-		}
-		cfg, err := c.JSON()
-		if err != nil {
-			return nil, fmt.Errorf("leaf %s: %w", c.Leaf, err)
-		}
-		out = append(out,
-			artifact{filepath.Join("nxos", c.Leaf+".features.json"), feat},
-			artifact{filepath.Join("nxos", c.Leaf+".json"), cfg},
-			artifact{filepath.Join("nxos", c.Leaf+".cli"), []byte(c.CLI())},
-		)
-	}
-	return out, nil
-}
-
-// write writes the artifacts under dir, creating folders as needed.
-func write(dir string, files []artifact) error {
-	var errs []error
-	for _, f := range files {
-		p := filepath.Join(dir, f.path)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return err
-		}
-		if err := os.WriteFile(p, f.data, 0o644); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
 }

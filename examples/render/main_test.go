@@ -40,24 +40,45 @@ func TestRunCaseStudy(t *testing.T) {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr.String())
 	}
 	want := []string{
+		"calico/calico.yaml",
+		"nodes/master.sh", "nodes/node01.sh", "nodes/node02.sh",
 		"nxos/Leaf2101.cli", "nxos/Leaf2101.features.json", "nxos/Leaf2101.json",
 		"nxos/Leaf2102.cli", "nxos/Leaf2102.features.json", "nxos/Leaf2102.json",
+		"topology.mmd",
 	}
 	if got := listFiles(t, out); !slices.Equal(got, want) {
 		t.Fatalf("files %q, want %q", got, want)
 	}
+	// Each file is byte for byte the golden file of the package that renders it.
+	golden := func(f string) string {
+		switch {
+		case strings.HasPrefix(f, "nxos/"):
+			return filepath.Join("..", "..", "nxos", "testdata", "render", "casestudy", filepath.Base(f))
+		case strings.HasPrefix(f, "topology"):
+			return filepath.Join("..", "..", "design", "testdata", "topology-casestudy.mmd")
+		default:
+			return filepath.Join("..", "..", "calico", "testdata", "render", "casestudy", f[strings.Index(f, "/")+1:])
+		}
+	}
 	for _, f := range want {
 		got, _ := os.ReadFile(filepath.Join(out, f))
-		golden, err := os.ReadFile(filepath.Join("..", "..", "nxos", "testdata", "render", "casestudy", filepath.Base(f)))
+		g := golden(f)
+		if strings.HasPrefix(f, "nodes/") {
+			g = filepath.Join("..", "..", "calico", "testdata", "render", "casestudy", f)
+		}
+		wantData, err := os.ReadFile(g)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !bytes.Equal(got, golden) {
-			t.Errorf("%s differs from nxos/testdata/render/casestudy/%s", f, filepath.Base(f))
+		if !bytes.Equal(got, wantData) {
+			t.Errorf("%s differs from %s", f, g)
 		}
 		if !strings.Contains(stdout.String(), filepath.Join(out, f)+"\n") {
 			t.Errorf("stdout does not list %s:\n%s", f, stdout.String())
 		}
+	}
+	if info, err := os.Stat(filepath.Join(out, "nodes", "master.sh")); err != nil || info.Mode().Perm()&0o100 == 0 {
+		t.Errorf("node script is not executable: %v %v", info, err)
 	}
 }
 
@@ -68,7 +89,7 @@ func TestRunDesignFile(t *testing.T) {
 	if code := run([]string{"-design", "testdata/single-leaf.yaml", "-out", out}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr.String())
 	}
-	want := []string{"nxos/leaf-edge-1.cli", "nxos/leaf-edge-1.features.json", "nxos/leaf-edge-1.json"}
+	want := []string{"calico/calico.yaml", "nodes/edge-a.sh", "nodes/edge-b.sh", "nxos/leaf-edge-1.cli", "nxos/leaf-edge-1.features.json", "nxos/leaf-edge-1.json", "topology.mmd"}
 	if got := listFiles(t, out); !slices.Equal(got, want) {
 		t.Fatalf("files %q, want %q", got, want)
 	}
@@ -105,6 +126,13 @@ func TestRunPasswordSecret(t *testing.T) {
 	}
 	for _, f := range listFiles(t, out) {
 		data, _ := os.ReadFile(filepath.Join(out, f))
+		if f == "calico/calico.yaml" {
+			// Calico reads the password from the Secret itself: the peers name it, nothing more.
+			if !bytes.Contains(data, []byte("secretKeyRef:")) || !bytes.Contains(data, []byte("name: bgp-auth")) {
+				t.Errorf("calico.yaml does not refer to the secret:\n%s", data)
+			}
+			continue
+		}
 		if bytes.Contains(data, []byte("password")) || bytes.Contains(data, []byte("passwdType")) {
 			t.Errorf("%s carries a password", f)
 		}

@@ -1,0 +1,54 @@
+package nxcalico
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// String returns the plan as a report for review: a summary line, then per switch and for the
+// cluster what changes, one line per object ("+" create, "~" update, "-" delete). It never shows
+// a password.
+func (p *Plan) String() string {
+	var b strings.Builder
+	c, u, d := p.Counts()
+	fmt.Fprintf(&b, "Plan for cluster %s: %d leaves, %d nodes — %d to create, %d to update, %d to delete\n",
+		p.Intent.Cluster.Name, len(p.Intent.Leaves), len(p.Intent.Nodes), c, u, d)
+	for _, l := range p.Leaves {
+		b.WriteString("\n")
+		if l.Empty() {
+			fmt.Fprintf(&b, "%s: no changes\n", l.Leaf)
+			continue
+		}
+		b.WriteString(l.String())
+		if !strings.HasSuffix(l.String(), "\n") {
+			b.WriteString("\n")
+		}
+	}
+	if p.Calico != nil {
+		b.WriteString("\n")
+		text := p.Calico.String()
+		if p.Calico.Empty() {
+			text = fmt.Sprintf("Calico (%s): no changes\n", p.Calico.Group)
+		}
+		b.WriteString(text)
+		if !strings.HasSuffix(text, "\n") {
+			b.WriteString("\n")
+		}
+	}
+	if len(p.Nodes) > 0 {
+		fmt.Fprintf(&b, "\nNodes: %d to label\n", len(p.Nodes))
+		for _, n := range p.Nodes {
+			keys := make([]string, 0, len(n.Labels)+len(n.Annotations))
+			for k, v := range n.Labels {
+				keys = append(keys, k+"="+v)
+			}
+			for k, v := range n.Annotations {
+				keys = append(keys, k+"="+v)
+			}
+			sort.Strings(keys)
+			fmt.Fprintf(&b, "~ node/%s %s\n", n.Node, strings.Join(keys, " "))
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,404 @@
+package nxcalico
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"strings"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/nxcalico/nxcalico/calico"
+	"github.com/nxcalico/nxcalico/design"
+	"github.com/nxcalico/nxcalico/nxos"
+)
+
+// Syncer brings a fleet of leaves and a Calico cluster to one design, in an order that never
+// leaves a node peering with a leaf that does not expect it: on additions the leaf neighbors come
+// before the Calico peers, on removals the Calico side goes first. Configure its fields, then call
+// Plan, Apply and Verify; a Syncer does no I/O until then and is safe for one run at a time.
+type Syncer struct {
+	// Switches reach the leaves, by leaf name. Every leaf of the design needs one.
+	Switches map[string]*nxos.Client
+	// Calico reaches the cluster's Calico API.
+	Calico *calico.Client
+	// Nodes, when set, receives the Node labels and annotations that per-pair BGPPeers select on
+	// and that Calico's Kubernetes datastore reads (projectcalico.org/IPv4Address, …). Leave it
+	// nil when something else manages Nodes.
+	Nodes kubernetes.Interface
+	// Password is the BGP password when the design names a password secret (see ReadPassword).
+	// It reaches the leaves only inside the POST body and Calico only as a secretKeyRef.
+	Password design.Secret
+	// Concurrency bounds the switches planned or applied at once; 0 means nxos.DefaultConcurrency.
+	Concurrency int
+	// AllOrNothing restores the switches already changed when another switch fails.
+	AllOrNothing bool
+	// Progress, when set, is called for every step of a run, from one goroutine at a time.
+	Progress func(Step)
+	// Logger receives debug records of each step; nil discards.
+	Logger *slog.Logger
+}
+
+// Step is one piece of progress of a Syncer run.
+type Step struct {
+	// Side is "leaf", "nodes" or "calico".
+	Side string
+	// Name is the switch name for a leaf step, else empty.
+	Name string
+	// What happened: "planned", "applied", "failed", "restored", "deleted", "labelled", ….
+	What string
+	// Detail is a short human-readable summary (counts), never a secret.
+	Detail string
+	Err    error
+}
+
+// Plan is what Apply would change, on every switch and in the cluster. Its String is the report a
+// person reviews before applying; it never contains a password.
+type Plan struct {
+	// Intent is the design the plan brings the devices to.
+	Intent *design.Intent
+	// Leaves are the switch plans, ordered by switch name.
+	Leaves []*nxos.Plan
+	// Calico is the plan of the cluster's Calico objects.
+	Calico *calico.Plan
+	// Nodes are the Node label and annotation patches that change something; empty when the
+	// Syncer has no Nodes client or every node already carries them.
+	Nodes []calico.NodePatch
+
+	configs []*nxos.LeafConfig
+}
+
+// Empty reports whether the plan changes nothing anywhere.
+func (p *Plan) Empty() bool {
+	for _, l := range p.Leaves {
+		if !l.Empty() {
+			return false
+		}
+	}
+	return (p.Calico == nil || p.Calico.Empty()) && len(p.Nodes) == 0
+}
+
+// Counts returns how many objects the plan creates, updates and deletes across all switches and
+// the cluster (node patches count as updates).
+func (p *Plan) Counts() (create, update, del int) {
+	for _, l := range p.Leaves {
+		c, u, d := l.Counts()
+		create, update, del = create+c, update+u, del+d
+	}
+	if p.Calico != nil {
+		c, u, d := p.Calico.Count()
+		create, update, del = create+c, update+u, del+d
+	}
+	return create, update + len(p.Nodes), del
+}
+
+func (s *Syncer) logger() *slog.Logger {
+	if s.Logger != nil {
+		return s.Logger
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}
+
+func (s *Syncer) emit(st Step) {
+	s.logger().Debug("nxcalico: step", "side", st.Side, "name", st.Name, "what", st.What, "detail", st.Detail, "err", st.Err)
+	if s.Progress != nil {
+		s.Progress(st)
+	}
+}
+
+// check validates the Syncer against the intent before any request.
+func (s *Syncer) check(in *design.Intent) error {
+	var errs []error
+	if in == nil {
+		return errors.New("nxcalico: nil intent")
+	}
+	for _, l := range in.Leaves {
+		if s.Switches[l.Name] == nil {
+			errs = append(errs, fmt.Errorf("nxcalico: no switch client for leaf %q", l.Name))
+		}
+	}
+	for name := range s.Switches {
+		if in.Leaf(name) == nil {
+			errs = append(errs, fmt.Errorf("nxcalico: switch client %q is not a leaf of the design", name))
+		}
+	}
+	if s.Calico == nil {
+		errs = append(errs, errors.New("nxcalico: no Calico client"))
+	}
+	if in.Cluster.PasswordSecret != nil && s.Password.IsZero() {
+		errs = append(errs, fmt.Errorf("nxcalico: the design names password secret %s but no password was given (see ReadPassword)", in.Cluster.PasswordSecret))
+	}
+	if in.Cluster.PasswordSecret == nil && !s.Password.IsZero() {
+		errs = append(errs, errors.New("nxcalico: a password was given but the design names no password secret"))
+	}
+	slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
+	return errors.Join(errs...)
+}
+
+func (s *Syncer) fleet(progress bool) (*nxos.Fleet, error) {
+	opts := nxos.FleetOptions{Concurrency: s.Concurrency, AllOrNothing: s.AllOrNothing, Logger: s.Logger}
+	if progress {
+		opts.Progress = func(p nxos.Progress) {
+			st := Step{Side: "leaf", Name: p.Switch, What: p.Stage.String(), Err: p.Err}
+			if p.Plan != nil {
+				c, u, d := p.Plan.Counts()
+				st.Detail = fmt.Sprintf("%d to create, %d to update, %d to delete", c, u, d)
+			}
+			s.emit(st)
+		}
+	}
+	return nxos.NewFleet(opts)
+}
+
+// Plan renders the intent for every leaf and the cluster, reads what is there (one GET per switch,
+// one list per Calico kind, one list of Nodes) and returns what Apply would change. It changes
+// nothing. Every leaf's body is checked against the DME schema and every Calico object by a
+// server-side dry run, so a plan that comes back can be applied.
+func (s *Syncer) Plan(ctx context.Context, in *design.Intent) (*Plan, error) {
+	if err := s.check(in); err != nil {
+		return nil, err
+	}
+	configs, err := nxos.Render(in, nxos.RenderOptions{Password: s.Password})
+	if err != nil {
+		return nil, err
+	}
+	objects, err := calico.Render(in)
+	if err != nil {
+		return nil, err
+	}
+	fleet, err := s.fleet(true)
+	if err != nil {
+		return nil, err
+	}
+	results, err := fleet.Plan(ctx, s.targets(configs, nil))
+	if err != nil {
+		return nil, fmt.Errorf("nxcalico: planning the leaves: %w", err)
+	}
+	p := &Plan{Intent: in, configs: configs}
+	for _, r := range results {
+		p.Leaves = append(p.Leaves, r.Plan)
+	}
+	p.Calico, err = s.Calico.Plan(ctx, in.Cluster.Name, objects.All())
+	if err != nil {
+		return nil, fmt.Errorf("nxcalico: planning Calico: %w", err)
+	}
+	c, u, d := p.Calico.Count()
+	s.emit(Step{Side: "calico", What: "planned", Detail: fmt.Sprintf("%d to create, %d to update, %d to delete", c, u, d)})
+	if s.Nodes != nil {
+		p.Nodes, err = nodeChanges(ctx, s.Nodes, calico.NodePatches(in))
+		if err != nil {
+			return nil, fmt.Errorf("nxcalico: planning node labels: %w", err)
+		}
+		s.emit(Step{Side: "nodes", What: "planned", Detail: fmt.Sprintf("%d to label", len(p.Nodes))})
+	}
+	return p, nil
+}
+
+func (s *Syncer) targets(configs []*nxos.LeafConfig, plans []*nxos.Plan) []nxos.Target {
+	ts := make([]nxos.Target, len(configs))
+	for i, c := range configs {
+		ts[i] = nxos.Target{Name: c.Leaf, Client: s.Switches[c.Leaf], Config: c}
+		if plans != nil {
+			ts[i].Plan = plans[i]
+		}
+	}
+	return ts
+}
+
+// nodeChanges returns the patches that would change a node, reading all Nodes in one list. A node
+// the design names that does not exist is an error.
+func nodeChanges(ctx context.Context, core kubernetes.Interface, patches []calico.NodePatch) ([]calico.NodePatch, error) {
+	list, err := core.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return nil, err
+	}
+	byName := make(map[string]int, len(list.Items))
+	for i := range list.Items {
+		byName[list.Items[i].Name] = i
+	}
+	var changes []calico.NodePatch
+	var missing []string
+	for _, p := range patches {
+		i, ok := byName[p.Node]
+		if !ok {
+			missing = append(missing, p.Node)
+			continue
+		}
+		n := &list.Items[i]
+		if !containsAll(n.Labels, p.Labels) || !containsAll(n.Annotations, p.Annotations) {
+			changes = append(changes, p)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("the design's nodes %s are not Kubernetes Nodes", strings.Join(missing, ", "))
+	}
+	return changes, nil
+}
+
+func containsAll(have, want map[string]string) bool {
+	for k, v := range want {
+		if got, ok := have[k]; !ok || got != v {
+			return false
+		}
+	}
+	return true
+}
+
+// Report is what Apply did.
+type Report struct {
+	// Leaves are the per-switch results, ordered by switch name.
+	Leaves []nxos.Result
+	// CalicoRemoved and CalicoApplied are what the two Calico phases did (deletes first, then
+	// creates and updates); nil when the phase did not run.
+	CalicoRemoved, CalicoApplied *calico.Result
+	// Nodes are the nodes labelled and annotated.
+	Nodes []string
+}
+
+// String summarises the report, one line per side.
+func (r *Report) String() string {
+	var b strings.Builder
+	for _, l := range r.Leaves {
+		state := "unchanged"
+		switch {
+		case l.Err != nil:
+			state = "failed: " + l.Err.Error()
+		case l.Restored:
+			state = "restored"
+		case l.Applied && l.Plan != nil && !l.Plan.Empty():
+			c, u, d := l.Plan.Counts()
+			state = fmt.Sprintf("applied: %d created, %d updated, %d deleted", c, u, d)
+		}
+		fmt.Fprintf(&b, "leaf %s: %s\n", l.Switch, state)
+	}
+	if r.CalicoRemoved != nil || r.CalicoApplied != nil {
+		var created, updated, deleted int
+		if r.CalicoRemoved != nil {
+			deleted = len(r.CalicoRemoved.Deleted)
+		}
+		if r.CalicoApplied != nil {
+			created, updated = len(r.CalicoApplied.Created), len(r.CalicoApplied.Updated)
+		}
+		fmt.Fprintf(&b, "calico: %d created, %d updated, %d deleted\n", created, updated, deleted)
+	}
+	if len(r.Nodes) > 0 {
+		fmt.Fprintf(&b, "nodes: %d labelled (%s)\n", len(r.Nodes), strings.Join(r.Nodes, ", "))
+	}
+	return b.String()
+}
+
+// Apply carries out a plan made by Plan, in a safe order:
+//
+//  1. Calico deletes (BGPPeers and other objects the design no longer has), so no node keeps a
+//     session to a neighbor the leaves are about to remove;
+//  2. every switch, one POST each (neighbors added and removed; bounded concurrency, and with
+//     AllOrNothing the switches already changed are restored when one fails);
+//  3. Node labels and annotations (per-pair BGPPeers select on them);
+//  4. Calico creates and updates, so new peers appear only once the leaves expect them.
+//
+// A failure stops the run before the next phase, and the error says what was changed before it;
+// the Report holds the same. Nothing is half-applied silently.
+func (s *Syncer) Apply(ctx context.Context, p *Plan) (*Report, error) {
+	if p == nil || p.Intent == nil {
+		return nil, errors.New("nxcalico: Apply: plan not made by Syncer.Plan")
+	}
+	if err := s.check(p.Intent); err != nil {
+		return nil, err
+	}
+	rep := &Report{}
+	removals, additions := splitCalico(p.Calico)
+
+	if removals != nil {
+		res, err := s.Calico.Apply(ctx, removals)
+		rep.CalicoRemoved = res
+		if err != nil {
+			s.emit(Step{Side: "calico", What: "failed", Err: err})
+			return rep, fmt.Errorf("nxcalico: removing Calico objects (nothing else was changed): %w", err)
+		}
+		s.emit(Step{Side: "calico", What: "deleted", Detail: fmt.Sprintf("%d deleted", len(res.Deleted))})
+	}
+
+	fleet, err := s.fleet(true)
+	if err != nil {
+		return rep, err
+	}
+	rep.Leaves, err = fleet.Apply(ctx, s.targets(p.configs, p.Leaves))
+	if err != nil {
+		return rep, fmt.Errorf("nxcalico: applying the leaves stopped the run (%s): %w", changedSoFar(rep), err)
+	}
+
+	if len(p.Nodes) > 0 {
+		if err := s.Calico.ApplyNodes(ctx, s.Nodes, p.Nodes); err != nil {
+			s.emit(Step{Side: "nodes", What: "failed", Err: err})
+			return rep, fmt.Errorf("nxcalico: labelling nodes stopped the run (%s): %w", changedSoFar(rep), err)
+		}
+		for _, n := range p.Nodes {
+			rep.Nodes = append(rep.Nodes, n.Node)
+		}
+		s.emit(Step{Side: "nodes", What: "labelled", Detail: fmt.Sprintf("%d nodes", len(p.Nodes))})
+	}
+
+	if additions != nil {
+		res, err := s.Calico.Apply(ctx, additions)
+		rep.CalicoApplied = res
+		if err != nil {
+			s.emit(Step{Side: "calico", What: "failed", Err: err})
+			return rep, fmt.Errorf("nxcalico: applying Calico objects stopped the run (%s): %w", changedSoFar(rep), err)
+		}
+		s.emit(Step{Side: "calico", What: "applied", Detail: fmt.Sprintf("%d created, %d updated", len(res.Created), len(res.Updated))})
+	}
+	return rep, nil
+}
+
+// splitCalico splits a Calico plan into its deletes and its creates and updates; either is nil
+// when empty.
+func splitCalico(p *calico.Plan) (removals, additions *calico.Plan) {
+	if p == nil {
+		return nil, nil
+	}
+	for _, ch := range p.Changes {
+		part := &additions
+		if ch.Action == calico.Delete {
+			part = &removals
+		}
+		if *part == nil {
+			*part = &calico.Plan{Cluster: p.Cluster, Group: p.Group}
+		}
+		(*part).Changes = append((*part).Changes, ch)
+	}
+	return removals, additions
+}
+
+// changedSoFar says in a few words what a failed run had changed.
+func changedSoFar(r *Report) string {
+	var parts []string
+	if r.CalicoRemoved != nil && len(r.CalicoRemoved.Deleted) > 0 {
+		parts = append(parts, fmt.Sprintf("%d Calico objects deleted", len(r.CalicoRemoved.Deleted)))
+	}
+	var applied, restored []string
+	for _, l := range r.Leaves {
+		switch {
+		case l.Restored:
+			restored = append(restored, l.Switch)
+		case l.Applied && l.Plan != nil && !l.Plan.Empty():
+			applied = append(applied, l.Switch)
+		}
+	}
+	if len(applied) > 0 {
+		parts = append(parts, "changed leaves "+strings.Join(applied, ", "))
+	}
+	if len(restored) > 0 {
+		parts = append(parts, "restored leaves "+strings.Join(restored, ", "))
+	}
+	if len(r.Nodes) > 0 {
+		parts = append(parts, fmt.Sprintf("%d nodes labelled", len(r.Nodes)))
+	}
+	if len(parts) == 0 {
+		return "nothing was changed"
+	}
+	return "so far: " + strings.Join(parts, "; ")
+}
