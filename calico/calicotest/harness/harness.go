@@ -1,8 +1,3 @@
-// Package harness wires calicotest.Server into Go tests: one server shared
-// by a whole test binary (Main, from TestMain) or one per test (Start).
-//
-// It is separate from package calicotest so that programs using calicotest
-// at run time do not import package testing.
 package harness
 
 import (
