@@ -139,17 +139,24 @@ func (s *Syncer) check(in *design.Intent) error {
 	return errors.Join(errs...)
 }
 
-func (s *Syncer) fleet(progress bool) (*nxos.Fleet, error) {
-	opts := nxos.FleetOptions{Concurrency: s.Concurrency, AllOrNothing: s.AllOrNothing, Logger: s.Logger}
-	if progress {
-		opts.Progress = func(p nxos.Progress) {
+// fleet returns a fleet that reports its progress as Steps; when applying, the plans are given,
+// so their "planned" stage is not reported again.
+func (s *Syncer) fleet(applying bool) (*nxos.Fleet, error) {
+	opts := nxos.FleetOptions{
+		Concurrency:  s.Concurrency,
+		AllOrNothing: s.AllOrNothing,
+		Logger:       s.Logger,
+		Progress: func(p nxos.Progress) {
+			if applying && p.Stage == nxos.Planned {
+				return
+			}
 			st := Step{Side: "leaf", Name: p.Switch, What: p.Stage.String(), Err: p.Err}
 			if p.Plan != nil {
 				c, u, d := p.Plan.Counts()
 				st.Detail = fmt.Sprintf("%d to create, %d to update, %d to delete", c, u, d)
 			}
 			s.emit(st)
-		}
+		},
 	}
 	return nxos.NewFleet(opts)
 }
@@ -170,7 +177,7 @@ func (s *Syncer) Plan(ctx context.Context, in *design.Intent) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	fleet, err := s.fleet(true)
+	fleet, err := s.fleet(false)
 	if err != nil {
 		return nil, err
 	}

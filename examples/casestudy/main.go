@@ -1,32 +1,209 @@
-// Command casestudy runs nxcalico's main job on the reference design of Cisco's "NX-OS and Calico
-// Network Design" white paper: validate the design and show what it means for every leaf and node.
+// Command casestudy runs nxcalico's main job on the reference design of Cisco's white paper
+// "Cisco NX-OS and Calico Network Design", with nothing but Go:
+//
+//	go run ./examples/casestudy [-out DIR] [-timeout 60s] [-v]
+//
+// It validates the corrected design (design.CaseStudy), starts simulated leaves Leaf2101 and
+// Leaf2102 (NX-API REST over TLS, nxos/nxostest) and a real Kubernetes API server with Calico's
+// CRDs in-process (calico/calicotest), prints the joint plan, applies it — leaves first, then the
+// Calico objects — verifies that every eBGP session is established on both ends (a calico-node
+// stand-in reports the nodes' side from the simulated leaves), plans again to show that nothing is
+// left to change, and prints a summary. With -out it also writes the rendered artifacts (NX-OS
+// JSON and CLI, Calico YAML, node scripts, topology) to DIR; otherwise it writes nothing.
+//
+// Exit status: 0 when every step succeeded, 1 when one failed, 2 for wrong usage.
 package main
 
 import (
+	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
 
+	"github.com/nxcalico/nxcalico"
 	"github.com/nxcalico/nxcalico/design"
+	"github.com/nxcalico/nxcalico/internal/lab"
+	"github.com/nxcalico/nxcalico/nxos"
 )
 
 func main() {
-	os.Exit(run(os.Stdout, os.Stderr))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 
-func run(stdout, stderr io.Writer) int {
-	in, err := design.Derive(design.CaseStudy())
-	if err != nil {
-		fmt.Fprintf(stderr, "casestudy: %v\n", err)
+// run is the command; it returns the exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("casestudy", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("out", "", "also write the rendered artifacts to this folder")
+	timeout := fs.Duration("timeout", 60*time.Second, "give up after this long")
+	verbose := fs.Bool("v", false, "print every object of the plan")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "casestudy: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	r := &runner{stdout: stdout, start: time.Now()}
+	if err := r.run(ctx, *out, *verbose); err != nil {
+		fmt.Fprintf(stderr, "\ncasestudy: FAILED after %s: %v\n", r.elapsed(), err)
 		return 1
 	}
-	fmt.Fprintln(stdout, "design: valid")
-	for _, l := range in.Leaves {
-		fmt.Fprintf(stdout, "leaf %-10s pair %-6s router-id %-10s loopback%d %s %s, %d neighbors\n",
-			l.Name, l.Pair, l.RouterID, l.Loopback.ID, l.Loopback.IPv4, l.Loopback.IPv6, len(l.Neighbors))
-	}
-	for _, n := range in.Nodes {
-		fmt.Fprintf(stdout, "node %-8s pair %-6s %d peers, %d routes\n", n.Name, n.Pair, len(n.Peers), len(n.Routes))
-	}
 	return 0
+}
+
+type runner struct {
+	stdout io.Writer
+	start  time.Time
+	n      int
+}
+
+func (r *runner) elapsed() string { return time.Since(r.start).Round(time.Millisecond).String() }
+
+// step prints a numbered step header.
+func (r *runner) step(format string, args ...any) {
+	r.n++
+	fmt.Fprintf(r.stdout, "\n[%d] %s  (%s)\n", r.n, fmt.Sprintf(format, args...), r.elapsed())
+}
+
+func (r *runner) printf(format string, args ...any) { fmt.Fprintf(r.stdout, format, args...) }
+
+func (r *runner) run(ctx context.Context, outDir string, verbose bool) error {
+	r.printf("nxcalico case study: Cisco NX-OS VXLAN EVPN leaves peering with Calico nodes over eBGP\n")
+
+	r.step("Validate the reference design")
+	d := design.CaseStudy()
+	in, err := design.Derive(d)
+	if err != nil {
+		return err
+	}
+	r.printf("    fabric AS %s, VRF %s, anycast gateway Vlan%s %s %s\n", d.Fabric.ASN, d.Fabric.VRF,
+		d.Fabric.AnycastGateway.VLAN, d.Fabric.AnycastGateway.IPv4, d.Fabric.AnycastGateway.IPv6)
+	r.printf("    cluster %s AS %s: %d nodes on %d leaf pair(s), %d leaves; %d eBGP sessions expected\n",
+		in.Cluster.Name, in.Cluster.ASN, len(in.Nodes), len(in.Pairs), len(in.Leaves), sessionCount(in))
+
+	if outDir != "" {
+		arts, err := nxcalico.Artifacts(in, nxos.RenderOptions{})
+		if err != nil {
+			return err
+		}
+		if err := nxcalico.WriteArtifacts(outDir, arts); err != nil {
+			return err
+		}
+		r.printf("    wrote %d files to %s\n", len(arts), outDir)
+	}
+
+	r.step("Start simulated leaves and an in-process Kubernetes API server with Calico's CRDs")
+	env, err := lab.Start(ctx, in)
+	if err != nil {
+		return err
+	}
+	defer env.Close()
+	for _, l := range in.Leaves {
+		r.printf("    %-9s NX-API at %s (TLS verified)\n", l.Name, env.Sims[l.Name].URL())
+	}
+	r.printf("    Kubernetes API at %s\n", env.API.Config().Host)
+
+	sync := env.Syncer()
+	sync.Progress = func(s nxcalico.Step) {
+		name := s.Side
+		if s.Name != "" {
+			name += " " + s.Name
+		}
+		line := fmt.Sprintf("    %-16s %-9s %s", name, s.What, s.Detail)
+		if s.Err != nil {
+			line += "  error: " + s.Err.Error()
+		}
+		r.printf("%s\n", strings.TrimRight(line, " "))
+	}
+
+	r.step("Plan")
+	plan, err := sync.Plan(ctx, in)
+	if err != nil {
+		return err
+	}
+	printPlan(r, plan, verbose)
+
+	r.step("Apply (leaf neighbors first, then node labels, then Calico peers)")
+	rep, err := sync.Apply(ctx, plan)
+	if err != nil {
+		return err
+	}
+	for _, line := range strings.Split(strings.TrimSpace(rep.String()), "\n") {
+		r.printf("    %s\n", line)
+	}
+
+	r.step("Verify the eBGP sessions on both ends")
+	reporter, stopReporter := context.WithCancel(ctx)
+	defer stopReporter()
+	go env.Reporter.Run(reporter, 200*time.Millisecond)
+	sync.Progress = nil
+	v, err := sync.WaitEstablished(ctx, in, 250*time.Millisecond)
+	if v != nil {
+		for _, line := range strings.Split(strings.TrimRight(v.String(), "\n"), "\n") {
+			r.printf("    %s\n", line)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	stopReporter()
+
+	r.step("Plan again: the leaves and the cluster already match the design")
+	again, err := sync.Plan(ctx, in)
+	if err != nil {
+		return err
+	}
+	if !again.Empty() {
+		r.printf("%s", again)
+		return errors.New("the second plan is not empty")
+	}
+	r.printf("    no changes\n")
+
+	c, u, del := plan.Counts()
+	r.printf("\nDone in %s: %d objects created, %d updated, %d deleted on %d leaves and the cluster; %d/%d sessions established; second plan empty.\n",
+		r.elapsed(), c, u, del, len(in.Leaves), len(v.Sessions), len(v.Sessions))
+	return nil
+}
+
+// printPlan prints per switch and for the cluster what changes; with verbose, every object.
+func printPlan(r *runner, p *nxcalico.Plan, verbose bool) {
+	if verbose {
+		for _, line := range strings.Split(strings.TrimRight(p.String(), "\n"), "\n") {
+			r.printf("    %s\n", line)
+		}
+		return
+	}
+	c, u, d := p.Counts()
+	r.printf("    %d to create, %d to update, %d to delete (run with -v to see every object)\n", c, u, d)
+	for _, l := range p.Leaves {
+		lc, lu, ld := l.Counts()
+		r.printf("    %-9s +%d ~%d -%d\n", l.Leaf, lc, lu, ld)
+	}
+	cc, cu, cd := p.Calico.Count()
+	r.printf("    %-9s +%d ~%d -%d  (%s)\n", "calico", cc, cu, cd, p.Calico.Group)
+	for _, ch := range p.Calico.Changes {
+		r.printf("      %s %s\n", ch.Action, ch.Object)
+	}
+	if len(p.Nodes) > 0 {
+		r.printf("    %-9s ~%d (labels and annotations)\n", "nodes", len(p.Nodes))
+	}
+}
+
+func sessionCount(in *design.Intent) int {
+	n := 0
+	for _, node := range in.Nodes {
+		n += len(node.Peers)
+	}
+	return n
 }
