@@ -26,6 +26,7 @@ func ExampleRender() {
 	// BGPConfiguration default
 	// IPPool default-ipv4-ippool
 	// IPPool default-ipv6-ippool
+	// BGPFilter nxcalico-fabric
 	// BGPPeer nxcalico-leaf-192-168-100-1
 	// BGPPeer nxcalico-leaf-192-168-100-2
 	// BGPPeer nxcalico-leaf-2001-193-168-1--4
@@ -58,6 +59,8 @@ func ExampleObjects_YAML() {
 	//   name: nxcalico-leaf-192-168-100-1
 	// spec:
 	//   asNumber: 65102
+	//   filters:
+	//   - nxcalico-fabric
 	//   peerIP: 192.168.100.1
 }
 

@@ -14,7 +14,8 @@ import (
 )
 
 // Render turns the cluster side of a derived Intent into Calico objects: the BGPConfiguration
-// "default", one IPPool per design pool and the BGPPeers to the leaf loopbacks, every one labelled
+// "default", one IPPool per design pool, the BGPFilter that mirrors the leaves' route filters
+// (when the design filters routes) and the BGPPeers to the leaf loopbacks, every one labelled
 // nxcalico.io/managed-by=<cluster name>. It is pure: the same Intent always gives the same objects
 // in the same order, and nothing is read or written.
 //
@@ -46,7 +47,12 @@ func Render(in *design.Intent) (*Objects, error) {
 	var err error
 	o.IPPools, err = renderIPPools(c)
 	errs = append(errs, err)
-	o.BGPPeers, err = renderBGPPeers(c)
+	filter, err := renderBGPFilter(c)
+	errs = append(errs, err)
+	if filter != nil {
+		o.BGPFilters = []*v3.BGPFilter{filter}
+	}
+	o.BGPPeers, err = renderBGPPeers(c, filter != nil)
 	errs = append(errs, err)
 	if err := errors.Join(errs...); err != nil {
 		return nil, err

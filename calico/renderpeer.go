@@ -3,6 +3,7 @@ package calico
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 	"github.com/projectcalico/api/pkg/lib/numorstring"
@@ -19,8 +20,9 @@ func PairSelector(pair string) string {
 }
 
 // renderBGPPeers makes the BGPPeers of the cluster intent: a global peer per shared loopback
-// address, or a peer per pair, leaf and family selecting the pair's nodes.
-func renderBGPPeers(c *design.ClusterIntent) ([]*v3.BGPPeer, error) {
+// address, or a peer per pair, leaf and family selecting the pair's nodes. With filter, every peer
+// uses the BGPFilter BGPFilterName; a graceful restart time becomes maxRestartTime.
+func renderBGPPeers(c *design.ClusterIntent, filter bool) ([]*v3.BGPPeer, error) {
 	var errs []error
 	peers := make([]*v3.BGPPeer, 0, len(c.Peers))
 	var password *v3.BGPPassword
@@ -62,6 +64,12 @@ func renderBGPPeers(c *design.ClusterIntent) ([]*v3.BGPPeer, error) {
 					ASNumber: numorstring.ASNumber(p.ASN),
 					Password: password.DeepCopy(),
 				},
+			}
+			if filter {
+				peer.Spec.Filters = []string{BGPFilterName}
+			}
+			if c.MaxRestartTime > 0 {
+				peer.Spec.MaxRestartTime = &metav1.Duration{Duration: time.Duration(c.MaxRestartTime) * time.Second}
 			}
 			if pair == "" {
 				peer.ObjectMeta = objectMeta(globalPeerName(p.Addr), c.Name)
