@@ -12,15 +12,20 @@ import (
 // Node annotations Calico reads on Kubernetes-datastore clusters: the node's BGP addresses with the
 // prefix length of their subnet.
 const (
+	// IPv4AddressAnnotation holds the node's IPv4 BGP address and prefix length (192.168.1.10/24).
 	IPv4AddressAnnotation = "projectcalico.org/IPv4Address"
+	// IPv6AddressAnnotation holds the node's IPv6 BGP address and prefix length (2001:db8::10/64).
 	IPv6AddressAnnotation = "projectcalico.org/IPv6Address"
 )
 
 // NodePatch is what nxcalico sets on one core Node: labels and annotations to merge into the
 // node's metadata (other keys stay as they are).
 type NodePatch struct {
-	Node        string            `json:"node"`
-	Labels      map[string]string `json:"labels,omitempty"`
+	// Node is the Kubernetes Node's name.
+	Node string `json:"node"`
+	// Labels are set on the Node: LeafPairLabel with the node's leaf pair.
+	Labels map[string]string `json:"labels,omitempty"`
+	// Annotations are set on the Node: the Calico address annotations of the node's families.
 	Annotations map[string]string `json:"annotations,omitempty"`
 }
 
