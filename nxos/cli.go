@@ -346,6 +346,7 @@ func writeBGP(w *cliWriter, ent *dme.Object) {
 		if id := def.Get("rtrId"); id != "" {
 			w.line(1, "router-id", id)
 		}
+		writeGracefulRestart(w, def, 1)
 		writeDomAFs(w, def, 1)
 		for _, t := range kids(def, "bgpPeerCont") {
 			w.line(1, "template peer", t.Get("name"))
@@ -364,6 +365,7 @@ func writeBGP(w *cliWriter, ent *dme.Object) {
 		if id := dom.Get("rtrId"); id != "" {
 			w.line(2, "router-id", id)
 		}
+		writeGracefulRestart(w, dom, 2)
 		writeDomAFs(w, dom, 2)
 		for _, p := range kids(dom, "bgpPeer") {
 			w.line(2, "neighbor", p.Get("addr"))
@@ -399,6 +401,34 @@ func writeDomAFs(w *cliWriter, dom *dme.Object, depth int) {
 			w.line(depth+1, "advertise-pip")
 		}
 	}
+}
+
+// writeGracefulRestart writes the graceful-restart timers of a BGP domain (bgpGr).
+func writeGracefulRestart(w *cliWriter, dom *dme.Object, depth int) {
+	gr := kid(dom, "bgpGr")
+	if v := gr.Get("restartIntvl"); v != "" {
+		w.line(depth, "graceful-restart restart-time", v)
+	}
+	if v := gr.Get("staleIntvl"); v != "" {
+		w.line(depth, "graceful-restart stalepath-time", v)
+	}
+}
+
+// maximumPrefix returns the words of "maximum-prefix <max> [<threshold>] [restart <minutes> |
+// warning-only]" for a bgpMaxPfxP; action shut, the default, adds no word.
+func maximumPrefix(mp *dme.Object) []string {
+	parts := make([]string, 2, 5)
+	parts[0], parts[1] = "maximum-prefix", mp.Get("maxPfx")
+	if v := mp.Get("thresh"); v != "" && v != "0" {
+		parts = append(parts, v)
+	}
+	switch mp.Get("action") {
+	case "restart":
+		parts = append(parts, "restart", orDefault(mp.Get("restartTime"), "1"))
+	case "log":
+		parts = append(parts, "warning-only")
+	}
+	return parts
 }
 
 // writePeerBody writes the lines of a template (bgpPeerCont) or neighbor (bgpPeer).
@@ -438,6 +468,9 @@ func writePeerBody(w *cliWriter, p *dme.Object, depth int) {
 		}
 		for _, rc := range kids(a, "bgpRtCtrlP") {
 			w.line(depth+1, "route-map", rc.Get("rtMap"), rc.Get("direction"))
+		}
+		if mp := kid(a, "bgpMaxPfxP"); mp != nil && mp.Get("maxPfx") != "" {
+			w.line(depth+1, maximumPrefix(mp)...)
 		}
 	}
 }

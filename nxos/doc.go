@@ -13,13 +13,52 @@
 //   - Config holds the leaf's whole part of the design: vrf context (in coloring mode the
 //     route-target import <color> evpn and export map per address family), the prefix-lists that
 //     match the leaf's own loopback and the route-map that sets the color (set extcommunity rt),
-//     interface loopback<id> and interface Vlan<vlan> (VRF member, addresses, loopback tag, no
-//     ip/ipv6 redirects, fabric forwarding mode anycast-gateway, no shutdown), interface nve1
-//     (host-reachability protocol bgp, advertise virtual-rmac) and router bgp: router-id, l2vpn
-//     evpn advertise-pip, one peer template per family (remote-as, password, update-source,
-//     ebgp-multihop; as-override, disable-peer-as-check, send-community standard and extended),
-//     and in the VRF the networks (default route, colored loopback), maximum-paths and one
-//     neighbor per node address inheriting its family's template.
+//     the route filters, interface loopback<id> and interface Vlan<vlan> (VRF member, addresses,
+//     loopback tag, no ip/ipv6 redirects, fabric forwarding mode anycast-gateway, no shutdown),
+//     interface nve1 (host-reachability protocol bgp, advertise virtual-rmac) and router bgp:
+//     router-id, l2vpn evpn advertise-pip, one peer template per family (remote-as, password,
+//     update-source, ebgp-multihop; as-override, disable-peer-as-check, send-community standard
+//     and extended, route-map in/out, maximum-prefix), and in the VRF graceful restart, the
+//     networks (default route, colored loopback), maximum-paths and one neighbor per node address
+//     inheriting its family's template.
+//
+// Prefix-lists (IPv4, then IPv6) and route-maps are each rendered in name order.
+//
+// # Route safety
+//
+// With route filters on (the design's default) every peer template carries two policies
+// derived from the design (design.TemplateIntent Import and Export):
+//
+//   - route-map <template>-in in: what a node may announce. Its prefix-list permits each pod pool
+//     with "le <block size>" and each service range with "le 32" (IPv6 "le 128"); NX-OS matches
+//     "le N" from the prefix's own length to N, which is design.Policy.Permits. Everything else
+//     — a default route, a leaf loopback, another tenant's prefix — is dropped by the route-map's
+//     implicit deny.
+//   - route-map <template>-out out: what the nodes receive, the default route when it is
+//     advertised and the design's peering.advertiseToNodes, each exactly.
+//
+// A filter is "ip prefix-list <name> seq 5, 10, … permit <prefix> [le N]" (ipv6 prefix-list for
+// IPv6) plus "route-map <name> permit 10" matching it, and nothing after it. In the DME an entry
+// with "le N" is rtpfxEntry criteria inexact, toPfxLen N and fromPfxLen 0 (no "ge"); an exact
+// entry is criteria exact. A policy with no entries (no default route and nothing listed, say)
+// is rendered as "route-map <name> deny 10" and no prefix-list: NX-OS lets every route through a
+// permit entry whose prefix-list is empty or missing.
+//
+// "maximum-prefix <max> <warning %>" (bgpMaxPfxP, action shut) sits in the template's address
+// family: a node that announces more is disconnected. Graceful restart, when the design sets it,
+// is rendered as "graceful-restart restart-time N" and "graceful-restart stalepath-time N"
+// (bgpGr) in the tenant VRF's BGP domain (router bgp … vrf <vrf>), where the node sessions are,
+// not in the default domain: that one holds the fabric's own EVPN sessions, whose timers are the
+// fabric's, and its values do not apply to the VRF's sessions.
+//
+// # Coloring and the export map
+//
+// In coloring mode the coloring route-map is the VRF's "export map" as well as the loopback's
+// network route-map. NX-OS exports to EVPN only the routes an export map permits, so a route-map
+// holding only the paper's "permit 10" (and the IPv6 "permit 20") would keep the nodes' pod and
+// service routes out of EVPN. The renderer therefore ends it with "route-map <name> permit 100",
+// with no match and no set: every other route passes unchanged and is exported with the VRF's
+// own route targets, while the loopback keeps its color.
 //
 // LeafConfig.JSON and FeaturesJSON give the indented bodies; LeafConfig.CLI gives the same
 // configuration as running-config text in the order NX-OS prints it. The CLI is produced from
@@ -40,7 +79,8 @@
 // neighbors 10.2.1.5/10.2.1.6, the networks in the default VRF and the route-map filters
 // calico-ip-filter/calico-ipv6-filter, which it never defines. The VRF's VNI, route
 // distinguisher and automatic route targets, VLAN 3001 and its vn-segment, and nve1's source
-// interface and member VNIs are the fabric's too. Config posts the VRF (l3Inst) by name only, so
+// interface and member VNIs are the fabric's too. In place of the paper's undefined
+// calico-ip-filter/calico-ipv6-filter the renderer defines its own filters (see Route safety). Config posts the VRF (l3Inst) by name only, so
 // it merges into the fabric's VRF and never changes those.
 //
 // # DME classes not yet verified on hardware
@@ -54,14 +94,17 @@
 //     The rn "srtt", the item list and the properties community/scope are known from the NX-OS
 //     YANG model; the JSON class names are not.
 //   - rtmapMatchRtDstV6 and rtmapRsRtDstV6Att: match ipv6 address prefix-list in the coloring
-//     route-map's IPv6 entry (seq 20). The names come from Cisco's nxtoolkit and the NX-OS YANG
-//     model (mrtdstv6, rsrtDstV6Att), not from the provider definitions the schema table is
-//     built from.
+//     route-map's IPv6 entry (seq 20) and in the IPv6 route filters. The names come from Cisco's
+//     nxtoolkit and the NX-OS YANG model (mrtdstv6, rsrtDstV6Att), not from the provider
+//     definitions the schema table is built from.
 //
 // Inferred, not device-checked: ctrl "" on icmpv4If/icmpv6If for "no ip/ipv6 redirects" (it
 // clears the unreachables flags too), rtctrlAfCtrl of the unicast family for "export map",
-// maxEcmp for "maximum-paths" and maxExtIntEcmp for "maximum-paths ibgp", and passwdType 7 with
-// a type-7 string for "password 7".
+// maxEcmp for "maximum-paths" and maxExtIntEcmp for "maximum-paths ibgp", passwdType 7 with
+// a type-7 string for "password 7", bgpRtCtrlP and bgpMaxPfxP under a template's address family
+// (the provider models them under a neighbor's; the class is the same bgpPeerAf), fromPfxLen 0 as
+// "no ge" (Cisco's NX-API REST guide shows the mirror case, toPfxLen 0 with a "ge"), and the
+// order of route-map and maximum-prefix lines in the template's address family.
 //
 // # Sessions
 //

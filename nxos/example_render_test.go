@@ -29,7 +29,8 @@ func ExampleRender() {
 	// Leaf2102 topSystem topSystem 10 subtrees
 }
 
-// The CLI view of a leaf, here its loopback and the coloring route-map.
+// The CLI view of a leaf, here its loopback and the coloring route-map. Entry 100 lets every other
+// route through the VRF's export map unchanged.
 func ExampleLeafConfig_CLI() {
 	in, _ := design.Derive(design.CaseStudy())
 	c, err := nxos.RenderLeaf(in.Leaf("Leaf2102"), nxos.RenderOptions{})
@@ -38,7 +39,7 @@ func ExampleLeafConfig_CLI() {
 		return
 	}
 	for _, stanza := range strings.Split(c.CLI(), "\n\n") {
-		if strings.HasPrefix(stanza, "interface loopback") || strings.HasPrefix(stanza, "route-map") {
+		if strings.HasPrefix(stanza, "interface loopback") || strings.HasPrefix(stanza, "route-map loopback") {
 			fmt.Println(stanza)
 		}
 	}
@@ -49,10 +50,55 @@ func ExampleLeafConfig_CLI() {
 	// route-map loopback permit 20
 	//   match ipv6 address prefix-list dup_ip_avoidance_v6
 	//   set extcommunity rt 2101:2102
+	// route-map loopback permit 100
 	// interface loopback1002
 	//   vrf member vrf-001
 	//   ip address 192.168.100.2/32 tag 6789
 	//   ipv6 address 2001:193:168:1::5/128
+}
+
+// The route filters of the IPv4 template: the nodes may announce pod blocks (up to /26 inside the
+// pool) and service routes, and receive only the default route; maximum-prefix caps what one node
+// may announce.
+func ExampleLeafConfig_CLI_routeFilters() {
+	in, _ := design.Derive(design.CaseStudy())
+	c, err := nxos.RenderLeaf(in.Leaf("Leaf2101"), nxos.RenderOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	inTemplate := false
+	for _, line := range strings.Split(c.CLI(), "\n") {
+		switch {
+		case strings.HasPrefix(line, "  template peer "):
+			inTemplate = line == "  template peer CALICO"
+		case !strings.HasPrefix(line, "    "):
+			inTemplate = false
+		}
+		if strings.Contains(line, "CALICO-") || inTemplate || line == "  template peer CALICO" {
+			fmt.Println(line)
+		}
+	}
+	// Output:
+	// ip prefix-list CALICO-in seq 5 permit 10.244.0.0/16 le 26
+	// ip prefix-list CALICO-in seq 10 permit 10.96.0.0/12 le 32
+	// ip prefix-list CALICO-out seq 5 permit 0.0.0.0/0
+	// route-map CALICO-in permit 10
+	//   match ip address prefix-list CALICO-in
+	// route-map CALICO-out permit 10
+	//   match ip address prefix-list CALICO-out
+	//   template peer CALICO
+	//     remote-as 65531
+	//     update-source loopback1002
+	//     ebgp-multihop 10
+	//     address-family ipv4 unicast
+	//       as-override
+	//       disable-peer-as-check
+	//       send-community
+	//       send-community extended
+	//       route-map CALICO-in in
+	//       route-map CALICO-out out
+	//       maximum-prefix 260 75
 }
 
 // With a password secret in the design, the password handed to the renderer appears on the

@@ -165,6 +165,7 @@ func checkLeaf(l *design.LeafIntent, havePassword bool) error {
 			bad("Templates", "RenderOptions.Password is set but template %q has no password (the design names no peering.passwordSecret)", t.Name)
 		}
 	}
+	checkSafety(l, bad)
 	for _, n := range l.Neighbors {
 		if l.Template(n.Family) == nil {
 			bad("Neighbors", "neighbor %s inherits %q, but the leaf has no %s template", n.Addr, n.Template, n.Family)

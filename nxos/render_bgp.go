@@ -24,8 +24,8 @@ func (r *leafRenderer) bgp() *dme.Object {
 }
 
 // template renders template peer <name>: remote-as, password, update-source, ebgp-multihop and
-// the address family with as-override, disable-peer-as-check and send-community (standard and
-// extended).
+// the address family with as-override, disable-peer-as-check, send-community (standard and
+// extended), the route filters in and out and maximum-prefix.
 func (r *leafRenderer) template(t *design.TemplateIntent) *dme.Object {
 	pc := dme.New("bgpPeerCont", "name", t.Name, "asn", t.RemoteASN.String(), "srcIf", "lo"+strconv.Itoa(t.LoopbackID))
 	if t.EBGPMultihop > 0 {
@@ -44,14 +44,16 @@ func (r *leafRenderer) template(t *design.TemplateIntent) *dme.Object {
 	if t.SendCommunity {
 		af.Set("sendComStd", "enabled").Set("sendComExt", "enabled")
 	}
+	templateLimits(af, t)
 	return pc.Add(af)
 }
 
-// bgpVRF renders vrf <vrf> under router bgp: per family the networks and maximum-paths, then one
-// neighbor per node address inheriting its family's template, with that family activated.
+// bgpVRF renders vrf <vrf> under router bgp: graceful restart, per family the networks and
+// maximum-paths, then one neighbor per node address inheriting its family's template, with that
+// family activated.
 func (r *leafRenderer) bgpVRF() *dme.Object {
 	l := r.l
-	dom := dme.New("bgpDom", "name", l.VRF)
+	dom := dme.New("bgpDom", "name", l.VRF).Add(r.gracefulRestart())
 	for _, f := range addressing.Families {
 		if !r.familyInUse(f) {
 			continue

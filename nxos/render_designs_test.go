@@ -20,12 +20,15 @@ type testDesign struct {
 const testPassword = "Nx-Calico_s3cret!"
 
 // testDesigns are (a) the case study, (b) four leaf pairs that share one set of loopback
-// addresses, colored per pair, and (c) a single IPv4-only leaf with unique addresses, no default
-// route and a BGP password.
+// addresses, colored per pair, with extra prefixes for the nodes, and (c) a single IPv4-only
+// leaf with unique addresses, no default route (so nothing to send the nodes), graceful restart
+// and a BGP password.
 func testDesigns() []testDesign {
+	shared4 := sharedLoopbackDesign(4, 2)
+	shared4.Peering.AdvertiseToNodes = []netip.Prefix{netip.MustParsePrefix("172.31.0.0/16"), netip.MustParsePrefix("2001:db8:ffff::/48")}
 	return []testDesign{
 		{name: "casestudy", d: design.CaseStudy()},
-		{name: "shared4", d: sharedLoopbackDesign(4, 2)},
+		{name: "shared4", d: shared4},
 		{name: "single-ipv4", d: singleLeafIPv4Design(), opts: RenderOptions{Password: design.NewSecret(testPassword)}},
 	}
 }
@@ -70,7 +73,7 @@ func routerID(i int) netip.Addr {
 }
 
 // singleLeafIPv4Design is one leaf without IPv6 anywhere, unique loopback, no coloring, no default
-// route, non-default template names and multipath, and a password secret.
+// route, non-default template names and multipath, graceful restart and a password secret.
 func singleLeafIPv4Design() *design.Design {
 	return &design.Design{
 		Fabric: design.Fabric{
@@ -105,6 +108,7 @@ func singleLeafIPv4Design() *design.Design {
 			AdvertiseDefaultRoute: design.Bool(false),
 			MaximumPaths:          8,
 			MaximumPathsIBGP:      4,
+			GracefulRestart:       &design.GracefulRestart{RestartTime: 180, StalePathTime: 600},
 			PasswordSecret:        &design.SecretRef{Namespace: "calico-system", Name: "bgp-auth", Key: "password"},
 		},
 	}
