@@ -1,7 +1,6 @@
 package nxos
 
 import (
-	"errors"
 	"os"
 	"slices"
 	"strings"
@@ -10,15 +9,12 @@ import (
 	"github.com/nxcalico/nxcalico/nxos/dme"
 )
 
-// pendingSchema are classes the renderer emits that the schema table of package dme does not hold
-// yet (match ipv6 address prefix-list: rtmapMatchRtDstV6, rn "mrtdstv6", and rtmapRsRtDstV6Att,
-// rn "rsrtDstV6Att-[%s]" naming tDn — the IPv6 twins of rtmapMatchRtDst/rtmapRsRtDstAtt, known
-// from Cisco's nxtoolkit and the NX-OS YANG model, not from the provider definitions). Only their
-// "unknown class" findings are tolerated; once the table has a class, it is checked like any
-// other.
-var pendingSchema = map[string]bool{
-	"rtmapMatchRtDstV6": true,
-	"rtmapRsRtDstV6Att": true,
+// safetyClasses are the classes of the route filters, prefix limits and graceful restart, and of
+// the IPv6 route-map match: the conformance test must see each of them emitted.
+var safetyClasses = []string{
+	"rtpfxRuleV4", "rtpfxRuleV6", "rtpfxEntry", "rtmapRule", "rtmapEntry",
+	"rtmapMatchRtDst", "rtmapRsRtDstAtt", "rtmapMatchRtDstV6", "rtmapRsRtDstV6Att",
+	"bgpRtCtrlP", "bgpMaxPfxP", "bgpGr",
 }
 
 // walk calls fn for o and every descendant with its parent's class ("" for the root).
@@ -41,10 +37,6 @@ func TestRenderSchemaConformance(t *testing.T) {
 					t.Errorf("%s/%s: root class %q, want topSystem", td.name, c.Leaf, tree.Class)
 				}
 				for _, err := range dme.Check("", tree) {
-					var se *dme.SchemaError
-					if errors.As(err, &se) && se.Reason == "unknown class" && pendingSchema[se.Class] {
-						continue
-					}
 					t.Errorf("%s/%s: %v", td.name, c.Leaf, err)
 				}
 				walk(tree, "", func(o *dme.Object, _ string) {
@@ -53,9 +45,7 @@ func TestRenderSchemaConformance(t *testing.T) {
 					for _, ch := range o.Children {
 						rn, err := ch.RN()
 						if err != nil {
-							if !pendingSchema[ch.Class] {
-								t.Errorf("%s/%s: %s child %s: %v", td.name, c.Leaf, o.Class, ch.Class, err)
-							}
+							t.Errorf("%s/%s: %s child %s: %v", td.name, c.Leaf, o.Class, ch.Class, err)
 							continue
 						}
 						key, err := dme.RNKey(rn)
@@ -71,12 +61,9 @@ func TestRenderSchemaConformance(t *testing.T) {
 			}
 		}
 	}
-	for class := range pendingSchema {
-		if _, ok := dme.Lookup(class); ok {
-			t.Logf("the schema table has %s now; it no longer needs to be in pendingSchema", class)
-		}
+	for _, class := range safetyClasses {
 		if !emitted[class] {
-			t.Errorf("pendingSchema lists %s, which no test design emits", class)
+			t.Errorf("no test design emits %s", class)
 		}
 	}
 }
