@@ -498,6 +498,16 @@ func routeTargetCLI(s string) string {
 // lastName returns the naming value of a DN's last RN ("sys/inst-vrf-001" → "vrf-001",
 // "sys/rpm/pfxlistv4-[x]" → "x"); the DN itself when it cannot be resolved.
 func lastName(dn string) string {
+	// The DNs the renderer writes (VRF membership, prefix-list matches) have a plain last name;
+	// they skip the parser.
+	for _, prefix := range [...]string{"sys/rpm/pfxlistv4-[", "sys/rpm/pfxlistv6-["} {
+		if name, ok := strings.CutPrefix(dn, prefix); ok && strings.HasSuffix(name, "]") && !strings.ContainsAny(name[:len(name)-1], "[]") {
+			return name[:len(name)-1]
+		}
+	}
+	if name, ok := strings.CutPrefix(dn, "sys/inst-"); ok && name != "" && !strings.ContainsAny(name, "[]/") {
+		return name
+	}
 	d, err := dme.ParseDN(dn)
 	if err != nil {
 		return dn

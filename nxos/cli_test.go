@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/nxcalico/nxcalico/design"
+	"github.com/nxcalico/nxcalico/nxos/dme"
 )
 
 // paperSnippets are the configuration snippets of Cisco's white paper "Cisco NX-OS and Calico
@@ -256,5 +257,38 @@ func TestCLIDeterministicAndComplete(t *testing.T) {
 	}
 	if got := (&LeafConfig{Leaf: "empty"}).CLI(); got != "" {
 		t.Errorf("CLI of an empty config = %q, want empty", got)
+	}
+}
+
+// TestLastName checks the names the CLI reads out of DNs, on the renderer's own DNs and on
+// forms that must go through the DN parser, and that the shortcut agrees with the parser.
+func TestLastName(t *testing.T) {
+	parsed := func(dn string) string {
+		d, err := dme.ParseDN(dn)
+		if err != nil {
+			return dn
+		}
+		c, names, err := dme.ResolveDN(d)
+		if err != nil || len(c.Naming) != 1 {
+			return dn
+		}
+		return names[len(names)-1][c.Naming[0]]
+	}
+	tests := []struct{ dn, want string }{
+		{"sys/inst-vrf-001", "vrf-001"},
+		{"sys/inst-[vrf-001]", "vrf-001"},
+		{"sys/rpm/pfxlistv4-[CALICO-in]", "CALICO-in"},
+		{"sys/rpm/pfxlistv6-[K8-v6-in]", "K8-v6-in"},
+		{"sys/rpm/pfxlistv4-[a]b]", "sys/rpm/pfxlistv4-[a]b]"},
+		{"sys/inst-", "sys/inst-"},
+		{"not a dn", "not a dn"},
+	}
+	for _, tt := range tests {
+		if got := lastName(tt.dn); got != tt.want {
+			t.Errorf("lastName(%q) = %q, want %q", tt.dn, got, tt.want)
+		}
+		if got, want := lastName(tt.dn), parsed(tt.dn); got != want {
+			t.Errorf("lastName(%q) = %q, the DN parser gives %q", tt.dn, got, want)
+		}
 	}
 }
