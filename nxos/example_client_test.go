@@ -63,7 +63,7 @@ func ExampleClient_Plan() {
 		fmt.Println(s.Addr, s.State)
 	}
 	// Output:
-	// Leaf2101: 85 to create, 0 to update, 0 to delete
+	// Leaf2101: 117 to create, 0 to update, 0 to delete
 	// requests to apply: 2
 	// Leaf2101: 0 to create, 0 to update, 0 to delete (no changes)
 	// 192.168.1.10 established
@@ -95,6 +95,6 @@ func ExampleFleet_Apply() {
 		fmt.Printf("%s applied=%v created=%d updated=%d deleted=%d\n", r.Switch, r.Applied, cr, up, de)
 	}
 	// Output:
-	// Leaf2101 applied=true created=85 updated=0 deleted=0
-	// Leaf2102 applied=true created=85 updated=0 deleted=0
+	// Leaf2101 applied=true created=117 updated=0 deleted=0
+	// Leaf2102 applied=true created=117 updated=0 deleted=0
 }
