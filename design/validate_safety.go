@@ -2,10 +2,23 @@ package design
 
 import "github.com/nxcalico/nxcalico/addressing"
 
+// maxCalicoASN is the largest AS number Calico's CRDs accept.
+const maxCalicoASN = 2147483647
+
 // safety checks the route-safety settings: the filters' names, what the leaves send the nodes,
 // the maximum-prefix limit and graceful restart timing.
 func (v *validator) safety() {
 	p := &v.d.Peering
+	// Calico's CRDs declare asNumber as a signed 32-bit integer: BGPConfiguration and BGPPeer
+	// cannot carry a 4-byte AS above 2147483647 (which includes the private range 4200000000+).
+	for _, a := range []struct {
+		path string
+		asn  ASN
+	}{{"fabric.asn", v.d.Fabric.ASN}, {"cluster.asn", v.d.Cluster.ASN}} {
+		if a.asn > maxCalicoASN {
+			v.add(a.path, CodeInvalidASN, "AS %s is above %d, the largest AS number Calico's BGPConfiguration and BGPPeer accept (asNumber is a signed 32-bit field)", a.asn, maxCalicoASN)
+		}
+	}
 	if *p.RouteFilters {
 		for _, t := range []struct{ path, name string }{
 			{"peering.templates.ipv4", p.Templates.IPv4},

@@ -258,6 +258,9 @@ func TestValidateCodes(t *testing.T) {
 			{"cluster.serviceClusterIPs[1]", CodeFamilyMismatch, "no node has an IPv6 address"},
 			{"cluster.serviceClusterIPs[1]", CodeFilteredPrefix, "service range fd00:10:96::/112 is IPv6, but the leaves have no IPv6 peering"},
 		}},
+		{"4-byte private AS Calico cannot carry", func(d *Design) {
+			d.Cluster.ASN = 4200000001
+		}, []want{{"cluster.asn", CodeInvalidASN, "AS 4200000001 is above 2147483647, the largest AS number Calico"}}},
 		{"maximum-prefix below one node's blocks", func(d *Design) {
 			d.Peering.MaximumPrefix = 3
 		}, []want{{"peering.maximumPrefix", CodeMaxPrefixTooLow, "maximumPrefix 3 is below the 4 IPv4 prefixes one node announces"}}},
