@@ -77,7 +77,7 @@ func routerID(i int) netip.Addr {
 func singleLeafIPv4Design() *design.Design {
 	return &design.Design{
 		Fabric: design.Fabric{
-			ASN: 4200000010,
+			ASN: 420000010, // a 4-byte AS Calico can still carry (its asNumber is int32)
 			VRF: "tenant-a",
 			AnycastGateway: design.AnycastGateway{
 				VLAN: 120,
