@@ -145,6 +145,7 @@ func (s *Server) Close() error {
 			errs = append(errs, fmt.Errorf("calicotest: stop API server: %w", err))
 		}
 	}
+	s.log.Debug("calicotest: API server stopped", "took", time.Since(t))
 	if s.etcd != nil {
 		s.etcd.Close()
 	}
