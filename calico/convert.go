@@ -126,7 +126,7 @@ func ownedLeaves(entries []metav1.ManagedFieldsEntry, manager string) (paths map
 			continue
 		}
 		var set map[string]any
-		if err := json.Unmarshal(e.FieldsV1.Raw, &set); err != nil {
+		if err := json.Unmarshal(e.FieldsV1.GetRawBytes(), &set); err != nil {
 			return nil, false
 		}
 		paths = make(map[string]bool)
