@@ -1,0 +1,69 @@
+// Command nodewatch keeps NX-OS leaves and Calico in step with the Kubernetes Nodes of a cluster:
+// when a Node labelled with its rack joins, leaves or changes address, it recomputes the design's
+// node list and plans and applies only the leaf pair(s) concerned, and the Calico objects and
+// Node annotations if they change.
+//
+//	NXOS_USERNAME=admin NXOS_PASSWORD=… nodewatch [-design FILE] [-switch NAME=URL]… [-ca FILE]
+//	    [-insecure] [-kubeconfig FILE] [-lease-namespace NS] [-lease-name NAME] [-id ID]
+//	    [-resync 10m] [-debounce 1s] [-v]
+//
+// # The design
+//
+// -design names the base design (default: the case study, design.CaseStudy): fabric, cluster
+// settings, pools and peering. Its cluster.nodes list is ignored and replaced by the Kubernetes
+// Nodes that carry the label nxcalico.io/leaf-pair=<pair> (calico.LeafPairLabel):
+//
+//   - a labelled Node becomes a design node of the pair its label names; Nodes without the label
+//     are ignored;
+//   - its address of each family is the first InternalIP in status.addresses that lies inside
+//     the anycast gateway's subnet of that family (fabric.anycastGateway.ipv4/ipv6, e.g.
+//     192.168.1.0/24 and 2001:192:168:1::/64). ExternalIPs, host names and InternalIPs outside
+//     the subnets are not addresses a leaf reaches over the gateway SVI and are ignored;
+//   - a labelled Node with no such InternalIP yet is skipped with a warning;
+//   - everything else (a label naming an unknown pair, two Nodes with one address, …) is left to
+//     the design's validation: its problems are logged and nothing is applied until a Node
+//     change fixes them.
+//
+// # Reconciliation
+//
+// The leader runs a client-go shared informer on Nodes filtered by the label's existence. Every
+// event that changes a Node's pair or addresses (not heartbeats, and not the annotations
+// nodewatch writes itself) adds the one work item to a rate-limited workqueue after -debounce,
+// so a burst of events coalesces into one pass. A pass derives the design from the informer's
+// cache and compares, pair by pair, the pair's node list (names and addresses) with the list of
+// the last pass that succeeded. The affected pairs are those whose list differs — a node joined,
+// left, moved to another pair or changed an address (a move affects both pairs). Only their
+// leaves are planned and applied: the Syncer is given an intent scoped to those leaves and only
+// their clients, so the other leaves receive no request at all. The Calico objects and Node
+// annotations are always planned from the whole design (a list per kind) and applied when they
+// differ. A failed pass is retried with the queue's exponential backoff (5 ms doubling to 1000
+// s, overall 10 per second); what it had not brought in step is planned again.
+//
+// The first pass after becoming leader plans every pair (a new leader knows nothing of what the
+// last one did), and so does every -resync period, which corrects drift on the switches.
+//
+// # Replicas and shutdown
+//
+// Replicas campaign for the coordination.k8s.io Lease -lease-namespace/-lease-name (default
+// namespace: the kubeconfig context's, or the pod's in a cluster) under -id (default: the host
+// name); only the leader watches and reconciles. On SIGTERM or SIGINT the leader stops taking
+// work, lets a running pass end (its requests see the cancelled context), shuts the queue and
+// the informer down, and only then releases the Lease, so another replica takes over at once.
+//
+// # Switches and credentials
+//
+// Every leaf needs an NX-API URL: the design's leaf management field, or -switch NAME=URL. The
+// credentials come from NXOS_USERNAME and NXOS_PASSWORD, never from flags. TLS is verified with
+// the system pool or -ca; -insecure turns verification off explicitly. Kubernetes is reached by
+// client-go's standard loading rules (-kubeconfig, $KUBECONFIG, ~/.kube/config, in-cluster).
+// When the design names a BGP password secret it is read from that Secret once.
+//
+// Logs are structured (log/slog text) on stderr and never show a password.
+//
+// # Exit status
+//
+//	0  stopped by SIGTERM or SIGINT after a clean shutdown (or -h)
+//	1  failed while running: the Lease was lost, or the Node informer did not start
+//	2  wrong usage or configuration (flags, design, credentials, URLs, CA file, kubeconfig);
+//	   nothing was started
+package main

@@ -1,0 +1,303 @@
+package main
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
+	"k8s.io/klog/v2"
+
+	"github.com/nxcalico/nxcalico/calico"
+	"github.com/nxcalico/nxcalico/design"
+	"github.com/nxcalico/nxcalico/nxos"
+)
+
+// Exit statuses.
+const (
+	exitOK      = 0 // stopped by SIGTERM or SIGINT after a clean shutdown
+	exitFailure = 1 // stopped by a failure while running (lost the Lease, informer did not start)
+	exitUsage   = 2 // wrong flags or configuration; nothing was started
+)
+
+// Environment variables holding the NX-API credentials (never flags, so they stay out of the
+// process list).
+const (
+	envUser     = "NXOS_USERNAME"
+	envPassword = "NXOS_PASSWORD"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stderr, os.Getenv))
+}
+
+// options are the parsed command line.
+type options struct {
+	design     string
+	switches   switchURLs
+	ca         string
+	insecure   bool
+	kubeconfig string
+	lease      leaseConfig
+	resync     time.Duration
+	debounce   time.Duration
+	verbose    bool
+}
+
+// usageError is a configuration mistake found before anything started (exit status 2).
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Errorf(format, args...)}
+}
+
+// run is the command; it returns the exit status.
+func run(ctx context.Context, args []string, stderr io.Writer, getenv func(string) string) int {
+	opts, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	if err != nil {
+		return exitUsage
+	}
+	level := slog.LevelInfo
+	if opts.verbose {
+		level = slog.LevelDebug
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	klog.SetSlogLogger(log) // client-go's own records (leader election, reflectors) go the same way
+
+	r, err := setup(opts, getenv, log)
+	if err != nil {
+		log.Error("nodewatch: not started", "err", err)
+		return exitUsage
+	}
+	defer logout(r.Switches)
+	log.Info("nodewatch: starting", "id", r.Lease.ID, "lease", r.Lease.Namespace+"/"+r.Lease.Name,
+		"leaves", len(r.Switches), "pairs", len(r.Base.Fabric.LeafPairs), "resync", r.Resync)
+	if err := r.Run(ctx); err != nil {
+		log.Error("nodewatch: stopped", "err", err)
+		return exitFailure
+	}
+	log.Info("nodewatch: stopped")
+	return exitOK
+}
+
+func parseFlags(args []string, stderr io.Writer) (*options, error) {
+	o := &options{switches: switchURLs{}}
+	fs := flag.NewFlagSet("nodewatch", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: nodewatch [flags]\n\nKeeps NX-OS leaves and Calico in step with the Kubernetes Nodes labelled %s.\nCredentials: %s and %s. Exit status: 0 clean shutdown, 1 failure while running, 2 wrong usage.\n\n", calico.LeafPairLabel, envUser, envPassword)
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&o.design, "design", "", "base design `file` (YAML or JSON; its cluster.nodes are replaced); default: the case study")
+	fs.Var(o.switches, "switch", "NX-API base URL of a leaf, `NAME=URL` (repeatable; overrides the design's management field)")
+	fs.StringVar(&o.ca, "ca", "", "PEM `file` of the CA certificates that verify the switches (default: the system pool)")
+	fs.BoolVar(&o.insecure, "insecure", false, "do not verify the switches' TLS certificates")
+	fs.StringVar(&o.kubeconfig, "kubeconfig", "", "kubeconfig `file` (default: client-go's loading rules: $KUBECONFIG, ~/.kube/config, in-cluster)")
+	fs.StringVar(&o.lease.Namespace, "lease-namespace", "", "`namespace` of the leader Lease (default: the kubeconfig context's or the pod's namespace)")
+	fs.StringVar(&o.lease.Name, "lease-name", "nxcalico-nodewatch", "`name` of the leader Lease")
+	fs.StringVar(&o.lease.ID, "id", "", "this replica's identity in the Lease (default: the host name)")
+	fs.DurationVar(&o.resync, "resync", 10*time.Minute, "plan every leaf again this often, even when no Node changed (0: never)")
+	fs.DurationVar(&o.debounce, "debounce", defaultDebounce, "wait this long after a Node event for more events before reconciling")
+	fs.BoolVar(&o.verbose, "v", false, "debug logs")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "nodewatch: unexpected argument %q\n", fs.Arg(0))
+		return nil, errors.New("unexpected argument")
+	}
+	if o.resync < 0 || o.debounce < 0 {
+		fmt.Fprintln(stderr, "nodewatch: -resync and -debounce must not be negative")
+		return nil, errors.New("negative duration")
+	}
+	return o, nil
+}
+
+// switchURLs is the repeatable -switch NAME=URL flag.
+type switchURLs map[string]string
+
+func (s switchURLs) String() string {
+	names := make([]string, 0, len(s))
+	for n := range s {
+		names = append(names, n+"="+s[n])
+	}
+	sort.Strings(names)
+	return strings.Join(names, ",")
+}
+
+func (s switchURLs) Set(v string) error {
+	name, u, ok := strings.Cut(v, "=")
+	if !ok || name == "" || u == "" {
+		return fmt.Errorf("want NAME=URL, got %q", v)
+	}
+	if _, dup := s[name]; dup {
+		return fmt.Errorf("switch %q given twice", name)
+	}
+	s[name] = u
+	return nil
+}
+
+// setup builds the reconciler from the options: the base design, one NX-API client per leaf, the
+// Kubernetes clients and the Lease. It makes no request.
+func setup(o *options, getenv func(string) string, log *slog.Logger) (*reconciler, error) {
+	base, err := loadBase(o.design, log)
+	if err != nil {
+		return nil, err
+	}
+	switches, err := switchClients(base, o, getenv, log)
+	if err != nil {
+		return nil, err
+	}
+	rules := clientcmd.NewDefaultClientConfigLoadingRules()
+	rules.ExplicitPath = o.kubeconfig
+	kc := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{})
+	cfg, err := kc.ClientConfig()
+	if err != nil {
+		return nil, usagef("kubeconfig: %w", err)
+	}
+	core, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil, usagef("kubeconfig: %w", err)
+	}
+	cal, err := calico.NewClient(cfg, calico.Options{Logger: log})
+	if err != nil {
+		return nil, usagef("kubeconfig: %w", err)
+	}
+	lease := o.lease
+	if lease.Namespace == "" {
+		if lease.Namespace, _, err = kc.Namespace(); err != nil || lease.Namespace == "" {
+			return nil, usagef("-lease-namespace not given and the kubeconfig names no namespace")
+		}
+	}
+	if lease.ID == "" {
+		if lease.ID, err = os.Hostname(); err != nil || lease.ID == "" {
+			return nil, usagef("-id not given and the host name is unknown")
+		}
+	}
+	return &reconciler{
+		Base: base, Switches: switches, Calico: cal, Core: core, Lease: lease,
+		Resync: o.resync, Debounce: o.debounce, Logger: log,
+	}, nil
+}
+
+// loadBase reads the base design (the case study when path is empty), drops its nodes and
+// checks that the rest is valid.
+func loadBase(path string, log *slog.Logger) (*design.Design, error) {
+	d := design.CaseStudy()
+	if path != "" {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, usagef("-design: %w", err)
+		}
+		defer f.Close()
+		if d, err = design.Load(f); err != nil {
+			return nil, usagef("-design %s: %w", path, err)
+		}
+	}
+	if n := len(d.Cluster.Nodes); n > 0 {
+		log.Info("nodewatch: the base design's nodes are replaced by the labelled Kubernetes Nodes", "ignored", n)
+	}
+	d.Cluster.Nodes = nil
+	if _, err := design.Derive(d); err != nil {
+		return nil, usagef("base design %s: %w", orName(path, "(case study)"), err)
+	}
+	return d, nil
+}
+
+func orName(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// switchClients returns one NX-API client per leaf of the design; the URL comes from -switch or
+// the leaf's management field, the credentials from the environment.
+func switchClients(d *design.Design, o *options, getenv func(string) string, log *slog.Logger) (map[string]*nxos.Client, error) {
+	user, password := getenv(envUser), getenv(envPassword)
+	if user == "" || password == "" {
+		return nil, usagef("set the NX-API credentials in %s and %s", envUser, envPassword)
+	}
+	var roots *x509.CertPool
+	if o.ca != "" {
+		pem, err := os.ReadFile(o.ca)
+		if err != nil {
+			return nil, usagef("-ca: %w", err)
+		}
+		roots = x509.NewCertPool()
+		if !roots.AppendCertsFromPEM(pem) {
+			return nil, usagef("-ca %s: no PEM certificate found", o.ca)
+		}
+	}
+	known := map[string]bool{}
+	clients := map[string]*nxos.Client{}
+	var errs []error
+	for _, pair := range d.Fabric.LeafPairs {
+		for _, leaf := range pair.Leaves {
+			known[leaf.Name] = true
+			u := o.switches[leaf.Name]
+			if u == "" {
+				u = leaf.Management
+			}
+			if u == "" {
+				errs = append(errs, fmt.Errorf("leaf %q has no management URL; give -switch %s=https://…", leaf.Name, leaf.Name))
+				continue
+			}
+			c, err := nxos.NewClient(nxos.Options{
+				URL:         u,
+				Credentials: nxos.Credentials{Username: user, Password: design.NewSecret(password)},
+				Insecure:    o.insecure,
+				RootCAs:     roots,
+				Logger:      log,
+			})
+			if err != nil {
+				errs = append(errs, fmt.Errorf("leaf %q: %w", leaf.Name, err))
+				continue
+			}
+			clients[leaf.Name] = c
+		}
+	}
+	names := make([]string, 0, len(o.switches))
+	for name := range o.switches {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if !known[name] {
+			errs = append(errs, fmt.Errorf("-switch %q: no leaf of that name in the design", name))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, &usageError{err}
+	}
+	return clients, nil
+}
+
+// logout ends the switches' NX-API sessions, if any, with a short deadline of its own (the run's
+// context has ended by then).
+func logout(switches map[string]*nxos.Client) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for _, c := range switches {
+		_ = c.Logout(ctx)
+	}
+}

@@ -1,0 +1,377 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/nxcalico/nxcalico/calico"
+	"github.com/nxcalico/nxcalico/design"
+	"github.com/nxcalico/nxcalico/internal/lab"
+)
+
+const leaseNS = "kube-system"
+
+// world is the state a test expects: the design nodes by name.
+type world map[string]design.Node
+
+func (w world) list() []design.Node {
+	var out []design.Node
+	for _, n := range w {
+		out = append(out, n)
+	}
+	slices.SortFunc(out, func(a, b design.Node) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+func (w world) pair(p string) []design.Node {
+	var out []design.Node
+	for _, n := range w.list() {
+		if n.LeafPair == p {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// inStep reports whether every leaf holds exactly the neighbors of its pair's nodes.
+func inStep(env *lab.Lab, w world) (bool, string) {
+	for pair, leaves := range map[string][]string{"rack1": rack1Leaves, "rack2": rack2Leaves} {
+		want := addrs(w.pair(pair)...)
+		for _, l := range leaves {
+			if got := neighbors(env.Sims[l]); !slices.Equal(got, want) {
+				return false, fmt.Sprintf("%s neighbors %v, want %v", l, got, want)
+			}
+		}
+	}
+	return true, ""
+}
+
+func node(name, pair, v4, v6 string) design.Node {
+	return design.Node{Name: name, LeafPair: pair, IPv4: netip.MustParseAddr(v4), IPv6: netip.MustParseAddr(v6)}
+}
+
+func newTestReconciler(t *testing.T, env *lab.Lab, base *design.Design, id, lease string) *reconciler {
+	return &reconciler{
+		Base: base, Switches: env.Switches, Calico: env.Calico, Core: env.Core,
+		Lease:    leaseConfig{Namespace: leaseNS, Name: lease, ID: id, Duration: 2 * time.Second, RenewDeadline: 1500 * time.Millisecond, RetryPeriod: 100 * time.Millisecond},
+		Debounce: 50 * time.Millisecond,
+		Logger:   testLogger(t).With("replica", id),
+	}
+}
+
+// running is a reconciler started in the background.
+type running struct {
+	r    *reconciler
+	stop context.CancelFunc
+	done chan error
+}
+
+func start(r *reconciler) *running {
+	ctx, stop := context.WithCancel(context.Background())
+	run := &running{r: r, stop: stop, done: make(chan error, 1)}
+	go func() { run.done <- r.Run(ctx) }()
+	return run
+}
+
+// shutdown cancels the reconciler as SIGTERM would and returns Run's result.
+func (run *running) shutdown(t *testing.T) error {
+	t.Helper()
+	run.stop()
+	select {
+	case err := <-run.done:
+		return err
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return within 10 s of shutdown")
+		return nil
+	}
+}
+
+func lastPass(r *reconciler) (pass, int) {
+	h := r.history()
+	if len(h) == 0 {
+		return pass{}, 0
+	}
+	return h[len(h)-1], len(h)
+}
+
+func holder(t *testing.T, env *lab.Lab, lease string) string {
+	t.Helper()
+	l, err := env.Core.CoordinationV1().Leases(leaseNS).Get(context.Background(), lease, metav1.GetOptions{})
+	if err != nil {
+		t.Fatalf("reading the Lease: %v", err)
+	}
+	if l.Spec.HolderIdentity == nil {
+		return ""
+	}
+	return *l.Spec.HolderIdentity
+}
+
+func bgpPeerNames(t *testing.T, env *lab.Lab) []string {
+	t.Helper()
+	list, err := env.Clientset.ProjectcalicoV3().BGPPeers().List(context.Background(), metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, p := range list.Items {
+		names = append(names, p.Name+" "+p.Spec.NodeSelector+" "+p.Spec.PeerIP)
+	}
+	slices.Sort(names)
+	return names
+}
+
+func annotation(t *testing.T, env *lab.Lab, node, key string) string {
+	t.Helper()
+	n, err := env.Core.CoreV1().Nodes().Get(context.Background(), node, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n.Annotations[key]
+}
+
+// TestNodewatch runs the reconciler end to end on simulated leaves (two pairs), Calico objects on
+// an in-process API server and Nodes in client-go's fake clientset, through the real informer,
+// workqueue and leader election, and reads the state back after every Node change.
+func TestNodewatch(t *testing.T) {
+	started := time.Now()
+	ctx := context.Background()
+	base := twoPairDesign()
+	w := world{
+		"master": node("master", "rack1", "192.168.1.10", "2001:192:168:1::10"),
+		"node01": node("node01", "rack1", "192.168.1.11", "2001:192:168:1::11"),
+		"node02": node("node02", "rack1", "192.168.1.13", "2001:192:168:1::13"),
+		"node11": node("node11", "rack2", "192.168.1.21", "2001:192:168:1::21"),
+	}
+	env, err := lab.Start(ctx, intentOf(t, base, w.list()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { env.Close() })
+	for _, n := range w.list() {
+		putNode(t, env, nodeOf(n))
+	}
+	// An unlabelled Node that must never reach the leaves.
+	putNode(t, env, k8sNode("stranger", "-", "192.168.1.99"))
+	watching := watchStarted(env)
+	t.Logf("lab up in %s", time.Since(started).Round(time.Millisecond))
+
+	a := start(newTestReconciler(t, env, base, "replica-a", "nodewatch"))
+	select {
+	case <-watching:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the leader did not start watching Nodes within 10 s")
+	}
+	eventually(t, 10*time.Second, "first pass brings every leaf in step", func() (bool, string) { return inStep(env, w) })
+	eventually(t, 5*time.Second, "first pass recorded", func() (bool, string) {
+		_, n := lastPass(a.r)
+		return n >= 1, fmt.Sprintf("%d passes", n)
+	})
+	if p := a.r.history()[0]; !reflect.DeepEqual(p.Pairs, []string{"rack1", "rack2"}) || !p.Changed || p.Err != nil {
+		t.Fatalf("first pass = %+v, want both pairs, changed", p)
+	}
+	if got := holder(t, env, "nodewatch"); got != "replica-a" {
+		t.Fatalf("Lease holder = %q, want replica-a", got)
+	}
+	peers := bgpPeerNames(t, env)
+	if len(peers) == 0 {
+		t.Fatal("no BGPPeers after the first pass")
+	}
+
+	// change makes one Node change and checks that exactly the pairs named are planned, their
+	// leaves reach the expected neighbors, and the other pair's leaves see no request at all.
+	change := func(t *testing.T, what func(), pairs []string) {
+		t.Helper()
+		_, before := lastPass(a.r)
+		resetRequests(env)
+		what()
+		eventually(t, 10*time.Second, "leaves in step", func() (bool, string) { return inStep(env, w) })
+		var planned []pass // the passes since the change that planned something
+		eventually(t, 5*time.Second, "pass recorded", func() (bool, string) {
+			planned = nil
+			for _, p := range a.r.history()[before:] {
+				if len(p.Pairs) > 0 || p.Err != nil || p.Problems != nil {
+					planned = append(planned, p)
+				}
+			}
+			return len(planned) > 0, fmt.Sprintf("%+v", planned)
+		})
+		if len(planned) != 1 || !reflect.DeepEqual(planned[0].Pairs, pairs) || !planned[0].Changed || planned[0].Err != nil {
+			t.Errorf("passes = %+v, want one that planned and changed pairs %v", planned, pairs)
+		}
+		var touched, untouched []string
+		for pair, leaves := range map[string][]string{"rack1": rack1Leaves, "rack2": rack2Leaves} {
+			if slices.Contains(pairs, pair) {
+				touched = append(touched, leaves...)
+			} else {
+				untouched = append(untouched, leaves...)
+			}
+		}
+		if r := requests(env, untouched); len(r) > 0 {
+			t.Errorf("leaves of unaffected pairs received %d requests: %v", len(r), r)
+		}
+		if n := posts(env, touched); n == 0 {
+			t.Errorf("affected leaves %v received no configuration POST", touched)
+		}
+		if got := bgpPeerNames(t, env); !slices.Equal(got, peers) {
+			t.Errorf("BGPPeers changed:\n%v\nwant\n%v", got, peers)
+		}
+	}
+
+	t.Run("a node joins its pair's leaves and its sessions come up", func(t *testing.T) {
+		n := node("node03", "rack1", "192.168.1.14", "2001:192:168:1::14")
+		change(t, func() { w[n.Name] = n; putNode(t, env, nodeOf(n)) }, []string{"rack1"})
+		if got := annotation(t, env, "node03", calico.IPv4AddressAnnotation); got != "192.168.1.14/24" {
+			t.Errorf("node03 %s = %q, want 192.168.1.14/24", calico.IPv4AddressAnnotation, got)
+		}
+
+		rctx, stopReporter := context.WithCancel(ctx)
+		defer stopReporter()
+		go env.Reporter.Run(rctx, 100*time.Millisecond)
+		wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		in := intentOf(t, base, w.list())
+		v, err := env.Syncer().WaitEstablished(wctx, in, 100*time.Millisecond)
+		if err != nil {
+			t.Fatalf("sessions: %v\n%v", err, v)
+		}
+		var mine int
+		for _, s := range v.Sessions {
+			if s.Node == "node03" {
+				mine++
+				if !s.Up() || !slices.Contains(rack1Leaves, s.Leaf) {
+					t.Errorf("node03 session %+v: want up, on a rack1 leaf", s)
+				}
+			}
+		}
+		if mine != 4 { // two leaves, two families
+			t.Errorf("node03 has %d sessions, want 4:\n%v", mine, v)
+		}
+	})
+
+	t.Run("an address change moves the neighbor", func(t *testing.T) {
+		n := node("node01", "rack1", "192.168.1.20", "2001:192:168:1::20")
+		change(t, func() { w[n.Name] = n; putNode(t, env, nodeOf(n)) }, []string{"rack1"})
+		if got := annotation(t, env, "node01", calico.IPv6AddressAnnotation); got != "2001:192:168:1::20/64" {
+			t.Errorf("node01 %s = %q, want 2001:192:168:1::20/64", calico.IPv6AddressAnnotation, got)
+		}
+	})
+
+	t.Run("a node moving to another pair changes both pairs", func(t *testing.T) {
+		n := node("node02", "rack2", "192.168.1.13", "2001:192:168:1::13")
+		change(t, func() { w[n.Name] = n; putNode(t, env, nodeOf(n)) }, []string{"rack1", "rack2"})
+	})
+
+	t.Run("a deleted node leaves", func(t *testing.T) {
+		change(t, func() {
+			delete(w, "node03")
+			if err := env.Core.CoreV1().Nodes().Delete(ctx, "node03", metav1.DeleteOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		}, []string{"rack1"})
+	})
+
+	t.Run("an unlabelled node leaves", func(t *testing.T) {
+		change(t, func() {
+			delete(w, "node11")
+			putNode(t, env, k8sNode("node11", "-", "192.168.1.21", "2001:192:168:1::21"))
+		}, []string{"rack2"})
+	})
+
+	t.Run("a design problem applies nothing", func(t *testing.T) {
+		_, before := lastPass(a.r)
+		resetRequests(env)
+		putNode(t, env, k8sNode("node99", "rack9", "192.168.1.99"))
+		eventually(t, 5*time.Second, "pass with problems", func() (bool, string) {
+			p, n := lastPass(a.r)
+			return n > before && p.Problems != nil, fmt.Sprintf("%d passes, last %+v", n, p)
+		})
+		if p, _ := lastPass(a.r); p.Problems != nil {
+			if ps, ok := design.AsProblems(p.Problems); !ok || len(ps) == 0 {
+				t.Errorf("problems = %v, want design.Problems", p.Problems)
+			}
+		}
+		if ok, state := inStep(env, w); !ok {
+			t.Errorf("leaves changed: %s", state)
+		}
+		// Fixing the label brings back a valid design whose pairs are as they were: no request.
+		_, before = lastPass(a.r)
+		putNode(t, env, k8sNode("node99", "-", "192.168.1.99"))
+		eventually(t, 5*time.Second, "pass after the fix", func() (bool, string) {
+			p, n := lastPass(a.r)
+			return n > before && p.Problems == nil, fmt.Sprintf("%d passes, last %+v", n, p)
+		})
+		if p, _ := lastPass(a.r); len(p.Pairs) != 0 {
+			t.Errorf("pass after the fix = %+v, want no pair planned", p)
+		}
+		if r := requests(env, append(slices.Clone(rack1Leaves), rack2Leaves...)); len(r) > 0 {
+			t.Errorf("leaves received %d requests: %v", len(r), r)
+		}
+	})
+
+	t.Run("shutdown stops cleanly and releases the Lease", func(t *testing.T) {
+		if err := a.shutdown(t); err != nil {
+			t.Fatalf("Run = %v, want nil after shutdown", err)
+		}
+		if got := holder(t, env, "nodewatch"); got != "" {
+			t.Errorf("Lease holder after shutdown = %q, want released", got)
+		}
+	})
+
+	t.Run("two replicas: only the leader reconciles, the other takes over", func(t *testing.T) {
+		lease := "nodewatch-replicas"
+		b := start(newTestReconciler(t, env, base, "replica-b", lease))
+		eventually(t, 5*time.Second, "replica-b leads", func() (bool, string) {
+			_, n := lastPass(b.r)
+			return n > 0, fmt.Sprintf("%d passes", n)
+		})
+		c := start(newTestReconciler(t, env, base, "replica-c", lease))
+		defer c.stop()
+		n := node("node04", "rack2", "192.168.1.15", "2001:192:168:1::15")
+		_, before := lastPass(b.r)
+		w[n.Name] = n
+		putNode(t, env, nodeOf(n))
+		eventually(t, 10*time.Second, "leaves in step", func() (bool, string) { return inStep(env, w) })
+		eventually(t, 5*time.Second, "replica-b reconciled", func() (bool, string) {
+			p, m := lastPass(b.r)
+			return m > before && len(p.Pairs) > 0, fmt.Sprintf("%d passes, last %+v", m, p)
+		})
+		if _, m := lastPass(c.r); m != 0 {
+			t.Errorf("replica-c ran %d passes while replica-b led", m)
+		}
+		if got := holder(t, env, lease); got != "replica-b" {
+			t.Errorf("Lease holder = %q, want replica-b", got)
+		}
+
+		released := time.Now()
+		if err := b.shutdown(t); err != nil {
+			t.Fatalf("replica-b Run = %v", err)
+		}
+		resetRequests(env)
+		eventually(t, 5*time.Second, "replica-c takes over", func() (bool, string) {
+			p, m := lastPass(c.r)
+			return m > 0 && p.Err == nil, fmt.Sprintf("%d passes", m)
+		})
+		t.Logf("take-over after release: %s", time.Since(released).Round(time.Millisecond))
+		if p := c.r.history()[0]; !reflect.DeepEqual(p.Pairs, []string{"rack1", "rack2"}) || p.Changed {
+			t.Errorf("new leader's first pass = %+v, want both pairs planned, nothing to change", p)
+		}
+		if n := posts(env, append(slices.Clone(rack1Leaves), rack2Leaves...)); n != 0 {
+			t.Errorf("new leader posted %d times to leaves already in step", n)
+		}
+		if got := holder(t, env, lease); got != "replica-c" {
+			t.Errorf("Lease holder = %q, want replica-c", got)
+		}
+		if err := c.shutdown(t); err != nil {
+			t.Errorf("replica-c Run = %v", err)
+		}
+	})
+	t.Logf("end to end: %s", time.Since(started).Round(time.Millisecond))
+}
