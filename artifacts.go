@@ -78,14 +78,22 @@ func fileName(what, name string) error {
 	return nil
 }
 
-// WriteArtifacts writes the artifacts under dir, creating folders as needed (node scripts are
-// executable).
+// WriteArtifacts writes the artifacts under dir, creating folders as needed, and replaces files
+// already there. Node scripts (.sh) are made executable, also when an earlier file was not. An
+// artifact whose path is not local to dir (absolute, or leaving it with "..") is refused before
+// anything is written.
 func WriteArtifacts(dir string, arts []Artifact) error {
+	for _, a := range arts {
+		if !filepath.IsLocal(a.Path) {
+			return fmt.Errorf("nxcalico: artifact path %q is not inside the output folder", a.Path)
+		}
+	}
 	var errs []error
 	for _, a := range arts {
 		p := filepath.Join(dir, a.Path)
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return err
+			errs = append(errs, err)
+			continue
 		}
 		mode := os.FileMode(0o644)
 		if filepath.Ext(p) == ".sh" {
@@ -93,7 +101,27 @@ func WriteArtifacts(dir string, arts []Artifact) error {
 		}
 		if err := os.WriteFile(p, a.Data, mode); err != nil {
 			errs = append(errs, err)
+			continue
+		}
+		if mode&0o100 != 0 {
+			if err := makeExecutable(p); err != nil {
+				errs = append(errs, err)
+			}
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// makeExecutable adds execute permission wherever p is readable, for a file WriteFile found
+// already there (WriteFile keeps an existing file's mode).
+func makeExecutable(p string) error {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return err
+	}
+	perm := fi.Mode().Perm()
+	if perm&0o100 != 0 {
+		return nil
+	}
+	return os.Chmod(p, perm|(perm&0o444)>>2)
 }

@@ -37,6 +37,11 @@ type Syncer struct {
 	Concurrency int
 	// AllOrNothing restores the switches already changed when another switch fails.
 	AllOrNothing bool
+	// RotatePassword sends Password to the leaves' existing peer templates too. Leave it off in
+	// normal runs: the switches never read the password back, so without it a plan sends the
+	// password only with a template it creates and a plan after an apply is empty; with it every
+	// plan updates the templates. Turn it on once after changing the password.
+	RotatePassword bool
 	// Progress, when set, is called for every step of a run, from one goroutine at a time.
 	Progress func(Step)
 	// Logger receives debug records of each step; nil discards.
@@ -135,6 +140,9 @@ func (s *Syncer) check(in *design.Intent) error {
 	if in.Cluster.PasswordSecret == nil && !s.Password.IsZero() {
 		errs = append(errs, errors.New("nxcalico: a password was given but the design names no password secret"))
 	}
+	if s.RotatePassword && s.Password.IsZero() {
+		errs = append(errs, errors.New("nxcalico: RotatePassword is set but no password was given"))
+	}
 	slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
 	return errors.Join(errs...)
 }
@@ -157,6 +165,9 @@ func (s *Syncer) fleet(applying bool) (*nxos.Fleet, error) {
 			}
 			s.emit(st)
 		},
+	}
+	if s.RotatePassword {
+		opts.PlanOptions = append(opts.PlanOptions, nxos.RotateSecrets())
 	}
 	return nxos.NewFleet(opts)
 }
@@ -324,7 +335,7 @@ func (s *Syncer) Apply(ctx context.Context, p *Plan) (*Report, error) {
 		rep.CalicoRemoved = res
 		if err != nil {
 			s.emit(Step{Side: "calico", What: "failed", Err: err})
-			return rep, fmt.Errorf("nxcalico: removing Calico objects (nothing else was changed): %w", err)
+			return rep, fmt.Errorf("nxcalico: removing Calico objects stopped the run (%s): %w", changedSoFar(rep), err)
 		}
 		s.emit(Step{Side: "calico", What: "deleted", Detail: fmt.Sprintf("%d deleted", len(res.Deleted))})
 	}
@@ -403,6 +414,9 @@ func changedSoFar(r *Report) string {
 	}
 	if len(r.Nodes) > 0 {
 		parts = append(parts, fmt.Sprintf("%d nodes labelled", len(r.Nodes)))
+	}
+	if a := r.CalicoApplied; a != nil && len(a.Created)+len(a.Updated) > 0 {
+		parts = append(parts, fmt.Sprintf("Calico objects %d created, %d updated", len(a.Created), len(a.Updated)))
 	}
 	if len(parts) == 0 {
 		return "nothing was changed"

@@ -165,37 +165,60 @@ func (s *Syncer) Verify(ctx context.Context, in *design.Intent) (*Verification, 
 }
 
 // WaitEstablished verifies every poll interval until every session is up on both ends, and
-// returns the last verification. When ctx ends first it returns that verification with an error
-// naming the sessions still down.
+// returns that verification. When ctx ends first it returns the last verification it could make
+// with an error naming the sessions still down (and the last read error, if the final attempt
+// failed). A Syncer that does not fit the intent fails at once.
 func (s *Syncer) WaitEstablished(ctx context.Context, in *design.Intent, poll time.Duration) (*Verification, error) {
+	if err := s.check(in); err != nil {
+		return nil, err
+	}
 	if poll <= 0 {
 		poll = time.Second
 	}
 	t := time.NewTicker(poll)
 	defer t.Stop()
+	var last *Verification
 	for {
 		v, err := s.Verify(ctx, in)
-		if err == nil && v.Established() {
-			return v, nil
+		if err == nil {
+			if v.Established() {
+				return v, nil
+			}
+			last = v
 		}
 		select {
 		case <-ctx.Done():
-			if err != nil {
-				return nil, err
-			}
-			down := v.Down()
-			names := make([]string, 0, min(len(down), 5))
-			for _, d := range down[:min(len(down), 5)] {
-				names = append(names, fmt.Sprintf("%s–%s %s", d.Node, d.Leaf, d.Family))
-			}
-			more := ""
-			if len(down) > 5 {
-				more = fmt.Sprintf(" and %d more", len(down)-5)
-			}
-			return v, fmt.Errorf("nxcalico: %d sessions not established (%s%s): %w", len(down), strings.Join(names, ", "), more, ctx.Err())
+			return last, notEstablished(ctx, last, err)
 		case <-t.C:
 		}
 	}
+}
+
+// notEstablished says which sessions of the last verification are down, and why reading failed.
+func notEstablished(ctx context.Context, last *Verification, readErr error) error {
+	if readErr != nil && ctx.Err() != nil && errors.Is(readErr, ctx.Err()) {
+		readErr = nil // the read was cut short by the same end of ctx
+	}
+	msg := "no verification succeeded"
+	if last != nil {
+		down := last.Down()
+		names := make([]string, 0, min(len(down), 5))
+		for _, d := range down[:min(len(down), 5)] {
+			names = append(names, fmt.Sprintf("%s–%s %s", d.Node, d.Leaf, d.Family))
+		}
+		more := ""
+		if len(down) > 5 {
+			more = fmt.Sprintf(" and %d more", len(down)-5)
+		}
+		msg = fmt.Sprintf("%d of %d sessions not established (%s%s)", len(down), len(last.Sessions), strings.Join(names, ", "), more)
+		if len(last.Sessions) == 0 {
+			msg = "the design expects no sessions"
+		}
+	}
+	if readErr != nil {
+		return fmt.Errorf("nxcalico: %s: %w (last attempt: %w)", msg, ctx.Err(), readErr)
+	}
+	return fmt.Errorf("nxcalico: %s: %w", msg, ctx.Err())
 }
 
 func concurrency(n int) int {

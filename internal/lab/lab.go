@@ -42,11 +42,27 @@ type Lab struct {
 	Clientset clientset.Interface // projectcalico.org/v3, for reading objects back
 	Core      *fake.Clientset     // Nodes (the in-process server serves no core API)
 	Reporter  *nodesim.Reporter
+
+	ownAPI bool // Close stops API only when the lab started it
+}
+
+// Options configures StartWith.
+type Options struct {
+	// API, when set, is a running API server the lab uses instead of starting one, so that
+	// tests can share one server per binary; Close leaves it running and emptying it between
+	// uses is the caller's job (calicotest.Server.Reset).
+	API *calicotest.Server
 }
 
 // Start brings up the environment for the leaves and nodes of in. Leaves get simulators that
 // answer with established sessions for every configured neighbor. Close stops everything.
-func Start(ctx context.Context, in *design.Intent) (_ *Lab, err error) {
+func Start(ctx context.Context, in *design.Intent) (*Lab, error) {
+	return StartWith(ctx, in, Options{})
+}
+
+// StartWith is Start with options: with opts.API set, the lab runs on that API server instead of
+// starting its own.
+func StartWith(ctx context.Context, in *design.Intent, opts Options) (_ *Lab, err error) {
 	l := &Lab{Sims: map[string]*nxostest.Server{}, Switches: map[string]*nxos.Client{}}
 	defer func() {
 		if err != nil {
@@ -68,8 +84,11 @@ func Start(ctx context.Context, in *design.Intent) (_ *Lab, err error) {
 		}
 		l.Switches[leaf.Name] = c
 	}
-	if l.API, err = calicotest.Start(ctx, calicotest.Options{Groups: []calicotest.Group{calicotest.GroupV3}}); err != nil {
-		return nil, fmt.Errorf("lab: starting the Kubernetes API server: %w", err)
+	if l.API = opts.API; l.API == nil {
+		if l.API, err = calicotest.Start(ctx, calicotest.Options{Groups: []calicotest.Group{calicotest.GroupV3}}); err != nil {
+			return nil, fmt.Errorf("lab: starting the Kubernetes API server: %w", err)
+		}
+		l.ownAPI = true
 	}
 	if l.Calico, err = calico.NewClient(l.API.Config(), calico.Options{}); err != nil {
 		return nil, err
@@ -111,13 +130,13 @@ func (l *Lab) Syncer() *nxcalico.Syncer {
 	return &nxcalico.Syncer{Switches: l.Switches, Calico: l.Calico, Nodes: l.Core}
 }
 
-// Close stops every simulator and the API server.
+// Close stops every simulator and the API server when the lab started it.
 func (l *Lab) Close() error {
 	for _, s := range l.Sims {
 		s.Close()
 	}
 	var errs []error
-	if l.API != nil {
+	if l.API != nil && l.ownAPI {
 		errs = append(errs, l.API.Close())
 	}
 	return errors.Join(errs...)
