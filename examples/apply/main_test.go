@@ -292,8 +292,13 @@ func TestLab(t *testing.T) {
 			if tpl == nil {
 				t.Fatalf("%s has no template %s", leaf.Name, leaf.Templates[0].Name)
 			}
-			if pw := tpl.Get("password"); pw == "" || pw == bgpPassword {
+			pw := tpl.Get("password")
+			if pw == "" || pw == bgpPassword {
 				t.Errorf("%s template password %q, want the encrypted password", leaf.Name, pw)
+			}
+			// The type-7 form is reversible: it is no more printable than the password.
+			if strings.Contains(res.stdout+res.stderr, pw) {
+				t.Errorf("the output shows the encrypted password %q", pw)
 			}
 		}
 		// The cluster holds the design's BGPPeers with the Secret reference, and labelled Nodes.
