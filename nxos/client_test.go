@@ -231,11 +231,17 @@ func TestTLSVerification(t *testing.T) {
 	defer srv.Close()
 	ctx := context.Background()
 
-	def := newTestClient(t, srv.URL, "admin", "pw", func(o *Options) { o.Retries = -1 })
+	// Retries stay at their default: an untrusted certificate is not a passing fault, so the
+	// client must fail at once instead of backing off.
+	def := newTestClient(t, srv.URL, "admin", "pw", func(o *Options) { o.RetryMin, o.RetryMax = time.Second, time.Second })
+	start := time.Now()
 	err := def.Login(ctx)
 	var uerr x509.UnknownAuthorityError
 	if !errors.As(err, &uerr) {
 		t.Fatalf("default client accepted a self-signed certificate: err = %v", err)
+	}
+	if d := time.Since(start); d > 900*time.Millisecond || def.Stats().Retries != 0 {
+		t.Errorf("certificate error retried: %d retries in %s", def.Stats().Retries, d)
 	}
 	pool := x509.NewCertPool()
 	pool.AddCert(srv.Certificate())

@@ -3,6 +3,8 @@ package nxos
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +12,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/nxcalico/nxcalico/nxos/dme"
@@ -108,7 +111,7 @@ func (c *Client) sendRetrying(ctx context.Context, method, path string, q url.Va
 		if err == nil && !retryableStatus(r.status) {
 			return r, nil
 		}
-		if !safe || attempt >= c.opts.retries() {
+		if !safe || attempt >= c.opts.retries() || permanent(err) {
 			if err != nil {
 				return nil, fmt.Errorf("nxos: %s %s: %w", method, path, err)
 			}
@@ -126,6 +129,27 @@ func (c *Client) sendRetrying(ctx context.Context, method, path string, q url.Va
 		case <-t.C:
 		}
 	}
+}
+
+// permanent reports transport errors that repeating cannot cure: the switch's
+// TLS certificate is not trusted, does not match its name, or the URL is wrong.
+func permanent(err error) bool {
+	var (
+		verify   *tls.CertificateVerificationError
+		unknown  x509.UnknownAuthorityError
+		hostname x509.HostnameError
+		invalid  x509.CertificateInvalidError
+		urlErr   *url.Error
+	)
+	switch {
+	case err == nil:
+		return false
+	case errors.As(err, &verify), errors.As(err, &unknown), errors.As(err, &hostname), errors.As(err, &invalid):
+		return true
+	case errors.As(err, &urlErr) && strings.Contains(urlErr.Err.Error(), "unsupported protocol scheme"):
+		return true
+	}
+	return false
 }
 
 // backoff returns the wait before retry attempt+1: RetryMin·2^attempt capped at
