@@ -316,6 +316,34 @@ func TestNodewatch(t *testing.T) {
 		}
 	})
 
+	t.Run("a failed pass is retried until the leaves are in step", func(t *testing.T) {
+		_, before := lastPass(a.r)
+		env.Sims["Leaf2201"].FailNext(1, 400) // the plan's read of Leaf2201 is refused once
+		n := node("node12", "rack2", "192.168.1.22", "2001:192:168:1::22")
+		w[n.Name] = n
+		putNode(t, env, nodeOf(n))
+		eventually(t, 10*time.Second, "leaves in step", func() (bool, string) { return inStep(env, w) })
+		var failed, succeeded int
+		eventually(t, 5*time.Second, "retry recorded", func() (bool, string) {
+			failed, succeeded = 0, 0
+			for _, p := range a.r.history()[before:] {
+				switch {
+				case p.Err != nil:
+					failed++
+				case p.Changed:
+					succeeded++
+					if !reflect.DeepEqual(p.Pairs, []string{"rack2"}) {
+						t.Errorf("retry planned %v, want [rack2]", p.Pairs)
+					}
+				}
+			}
+			return succeeded > 0, fmt.Sprintf("%+v", a.r.history()[before:])
+		})
+		if failed != 1 || succeeded != 1 {
+			t.Errorf("%d failed and %d successful passes, want 1 and 1: %+v", failed, succeeded, a.r.history()[before:])
+		}
+	})
+
 	t.Run("shutdown stops cleanly and releases the Lease", func(t *testing.T) {
 		if err := a.shutdown(t); err != nil {
 			t.Fatalf("Run = %v, want nil after shutdown", err)
