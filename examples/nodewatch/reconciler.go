@@ -112,6 +112,7 @@ func (r *reconciler) Run(ctx context.Context) error {
 // ctx ends. The queue is shut down and the informer stopped before it returns.
 func (r *reconciler) work(ctx context.Context) error {
 	log := r.logger()
+	ctx, cancel := context.WithCancel(ctx)
 	r.mu.Lock()
 	r.applied = nil // a new leader knows nothing of what the last one did
 	r.mu.Unlock()
@@ -125,6 +126,7 @@ func (r *reconciler) work(ctx context.Context) error {
 	factory := informers.NewSharedInformerFactoryWithOptions(r.Core, 0,
 		informers.WithTweakListOptions(func(o *metav1.ListOptions) { o.LabelSelector = calico.LeafPairLabel }))
 	defer factory.Shutdown()
+	defer cancel() // runs first: the informer stops before factory.Shutdown waits for it
 	informer := factory.Core().V1().Nodes()
 	lister := informer.Lister()
 	debounce := r.Debounce

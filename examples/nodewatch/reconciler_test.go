@@ -316,6 +316,40 @@ func TestNodewatch(t *testing.T) {
 		}
 	})
 
+	t.Run("a burst of Node events coalesces", func(t *testing.T) {
+		_, before := lastPass(a.r)
+		burst := []design.Node{
+			node("node05", "rack1", "192.168.1.30", "2001:192:168:1::30"),
+			node("node06", "rack1", "192.168.1.31", "2001:192:168:1::31"),
+			node("node07", "rack2", "192.168.1.32", "2001:192:168:1::32"),
+		}
+		for _, n := range burst {
+			w[n.Name] = n
+			putNode(t, env, nodeOf(n))
+		}
+		eventually(t, 10*time.Second, "leaves in step", func() (bool, string) { return inStep(env, w) })
+		var planned int
+		eventually(t, 5*time.Second, "passes recorded", func() (bool, string) {
+			planned = 0
+			pairs := map[string]bool{}
+			for _, p := range a.r.history()[before:] {
+				if p.Changed {
+					planned++
+					for _, pr := range p.Pairs {
+						pairs[pr] = true
+					}
+				}
+			}
+			return pairs["rack1"] && pairs["rack2"], fmt.Sprintf("%+v", a.r.history()[before:])
+		})
+		// Three events within the debounce make one pass; a scheduling hiccup may make two, never
+		// one per event.
+		if planned >= len(burst) {
+			t.Errorf("%d passes for a burst of %d events: %+v", planned, len(burst), a.r.history()[before:])
+		}
+		t.Logf("%d events → %d pass(es)", len(burst), planned)
+	})
+
 	t.Run("a failed pass is retried until the leaves are in step", func(t *testing.T) {
 		_, before := lastPass(a.r)
 		env.Sims["Leaf2201"].FailNext(1, 400) // the plan's read of Leaf2201 is refused once
@@ -400,6 +434,33 @@ func TestNodewatch(t *testing.T) {
 		if err := c.shutdown(t); err != nil {
 			t.Errorf("replica-c Run = %v", err)
 		}
+	})
+	t.Run("resync corrects drift on a switch", func(t *testing.T) {
+		r := newTestReconciler(t, env, base, "replica-d", "nodewatch-resync")
+		r.Resync = 200 * time.Millisecond
+		d := start(r)
+		defer d.shutdown(t)
+		eventually(t, 5*time.Second, "replica-d leads", func() (bool, string) {
+			_, n := lastPass(d.r)
+			return n > 0, fmt.Sprintf("%d passes", n)
+		})
+		_, before := lastPass(d.r)
+		dn := "sys/bgp/inst/dom-vrf-001/peer-[" + w["master"].IPv4.String() + "]"
+		if err := env.Switches["Leaf2101"].Delete(ctx, dn); err != nil {
+			t.Fatal(err)
+		}
+		if ok, _ := inStep(env, w); ok {
+			t.Fatal("deleting a neighbor on the switch did not take")
+		}
+		eventually(t, 5*time.Second, "resync restores the neighbor", func() (bool, string) { return inStep(env, w) })
+		eventually(t, 5*time.Second, "resync pass recorded", func() (bool, string) {
+			for _, p := range d.r.history()[before:] {
+				if p.Changed && reflect.DeepEqual(p.Pairs, []string{"rack1", "rack2"}) {
+					return true, ""
+				}
+			}
+			return false, fmt.Sprintf("%+v", d.r.history()[before:])
+		})
 	})
 	t.Logf("end to end: %s", time.Since(started).Round(time.Millisecond))
 }
