@@ -93,7 +93,11 @@ func StartWith(ctx context.Context, in *design.Intent, opts Options) (_ *Lab, er
 	if l.Calico, err = calico.NewClient(l.API.Config(), calico.Options{}); err != nil {
 		return nil, err
 	}
-	if l.Clientset, err = clientset.NewForConfig(l.API.Config()); err != nil {
+	// The clientset reads objects back for checks and for the calico-node stand-in: a loopback
+	// server needs no client-side rate limit (client-go's default, 5 QPS, would slow every check).
+	readCfg := l.API.Config()
+	readCfg.QPS, readCfg.Burst = 1000, 1000
+	if l.Clientset, err = clientset.NewForConfig(readCfg); err != nil {
 		return nil, err
 	}
 	var nodes []*corev1.Node
