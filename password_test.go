@@ -352,3 +352,46 @@ func TestReadPassword(t *testing.T) {
 		}
 	})
 }
+
+// TestAddingAPasswordReachesTheSwitches gives a running design a password secret: Calico's
+// peers change their password reference, so the leaves must receive the password in the same run
+// although they never read theirs back.
+func TestAddingAPasswordReachesTheSwitches(t *testing.T) {
+	ctx := testCtx(t)
+	_, env, _ := applied(t)
+	in := derive(t, passwordDesign())
+	s := env.Syncer()
+	s.Password = design.NewSecret(clearPassword)
+	plan, err := s.Plan(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range plan.Leaves {
+		if c, u, d := l.Counts(); c != 0 || u != 2 || d != 0 {
+			t.Errorf("leaf %s: plan %d/%d/%d, want the 2 templates updated:\n%s", l.Leaf, c, u, d, l)
+		}
+	}
+	if _, u, _ := plan.Calico.Count(); u != 4 {
+		t.Errorf("Calico plan updates %d objects, want the 4 BGPPeers:\n%s", u, plan.Calico)
+	}
+	if strings.Contains(plan.String(), clearPassword) {
+		t.Error("plan shows the password")
+	}
+	if _, err := s.Apply(ctx, plan); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range in.Leaves {
+		for _, tp := range templates(env.Sims[l.Name]) {
+			if got, err := decodeType7(tp.Get("password")); err != nil || got != clearPassword {
+				t.Errorf("leaf %s template %s: password not set (%v)", l.Name, tp.Get("name"), err)
+			}
+		}
+	}
+	again, err := s.Plan(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !again.Empty() {
+		t.Errorf("plan after adding the password is not empty:\n%s", again)
+	}
+}

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"reflect"
 	"slices"
 	"strings"
 
+	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 
@@ -148,8 +150,9 @@ func (s *Syncer) check(in *design.Intent) error {
 }
 
 // fleet returns a fleet that reports its progress as Steps; when applying, the plans are given,
-// so their "planned" stage is not reported again.
-func (s *Syncer) fleet(applying bool) (*nxos.Fleet, error) {
+// so their "planned" stage is not reported again. With rotate its plans send the password to
+// existing templates.
+func (s *Syncer) fleet(applying, rotate bool) (*nxos.Fleet, error) {
 	opts := nxos.FleetOptions{
 		Concurrency:  s.Concurrency,
 		AllOrNothing: s.AllOrNothing,
@@ -166,7 +169,7 @@ func (s *Syncer) fleet(applying bool) (*nxos.Fleet, error) {
 			s.emit(st)
 		},
 	}
-	if s.RotatePassword {
+	if rotate {
 		opts.PlanOptions = append(opts.PlanOptions, nxos.RotateSecrets())
 	}
 	return nxos.NewFleet(opts)
@@ -176,6 +179,12 @@ func (s *Syncer) fleet(applying bool) (*nxos.Fleet, error) {
 // one list per Calico kind, one list of Nodes) and returns what Apply would change. It changes
 // nothing. Every leaf's body is checked against the DME schema and every Calico object by a
 // server-side dry run, so a plan that comes back can be applied.
+//
+// The leaves never read their BGP password back, so a leaf plan sends the password only with a
+// template it creates, when RotatePassword is set, or when the Calico plan gives existing
+// BGPPeers a password reference they did not have (the design gained or renamed its password
+// secret): then both ends change password in one run. A new value in the same Secret needs
+// RotatePassword.
 func (s *Syncer) Plan(ctx context.Context, in *design.Intent) (*Plan, error) {
 	if err := s.check(in); err != nil {
 		return nil, err
@@ -188,7 +197,17 @@ func (s *Syncer) Plan(ctx context.Context, in *design.Intent) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	fleet, err := s.fleet(false)
+	p := &Plan{Intent: in, configs: configs}
+	p.Calico, err = s.Calico.Plan(ctx, in.Cluster.Name, objects.All())
+	if err != nil {
+		return nil, fmt.Errorf("nxcalico: planning Calico: %w", err)
+	}
+	c, u, d := p.Calico.Count()
+	s.emit(Step{Side: "calico", What: "planned", Detail: fmt.Sprintf("%d to create, %d to update, %d to delete", c, u, d)})
+	// The switches never read a password back, so a plan cannot see that theirs differs; when
+	// Calico's peers are about to use another password Secret, the leaves must get the password.
+	rotate := s.RotatePassword || (!s.Password.IsZero() && passwordRefChanges(p.Calico))
+	fleet, err := s.fleet(false, rotate)
 	if err != nil {
 		return nil, err
 	}
@@ -196,16 +215,9 @@ func (s *Syncer) Plan(ctx context.Context, in *design.Intent) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("nxcalico: planning the leaves: %w", err)
 	}
-	p := &Plan{Intent: in, configs: configs}
 	for _, r := range results {
 		p.Leaves = append(p.Leaves, r.Plan)
 	}
-	p.Calico, err = s.Calico.Plan(ctx, in.Cluster.Name, objects.All())
-	if err != nil {
-		return nil, fmt.Errorf("nxcalico: planning Calico: %w", err)
-	}
-	c, u, d := p.Calico.Count()
-	s.emit(Step{Side: "calico", What: "planned", Detail: fmt.Sprintf("%d to create, %d to update, %d to delete", c, u, d)})
 	if s.Nodes != nil {
 		p.Nodes, err = nodeChanges(ctx, s.Nodes, calico.NodePatches(in))
 		if err != nil {
@@ -214,6 +226,22 @@ func (s *Syncer) Plan(ctx context.Context, in *design.Intent) (*Plan, error) {
 		s.emit(Step{Side: "nodes", What: "planned", Detail: fmt.Sprintf("%d to label", len(p.Nodes))})
 	}
 	return p, nil
+}
+
+// passwordRefChanges reports whether the plan gives a BGPPeer that exists another password
+// reference than it has (none before included).
+func passwordRefChanges(p *calico.Plan) bool {
+	for _, ch := range p.Changes {
+		if ch.Action != calico.Update {
+			continue
+		}
+		cur, ok := ch.Current.(*v3.BGPPeer)
+		after, ok2 := ch.After.(*v3.BGPPeer)
+		if ok && ok2 && after.Spec.Password != nil && !reflect.DeepEqual(cur.Spec.Password, after.Spec.Password) {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Syncer) targets(configs []*nxos.LeafConfig, plans []*nxos.Plan) []nxos.Target {
@@ -340,7 +368,7 @@ func (s *Syncer) Apply(ctx context.Context, p *Plan) (*Report, error) {
 		s.emit(Step{Side: "calico", What: "deleted", Detail: fmt.Sprintf("%d deleted", len(res.Deleted))})
 	}
 
-	fleet, err := s.fleet(true)
+	fleet, err := s.fleet(true, false)
 	if err != nil {
 		return rep, err
 	}
