@@ -29,6 +29,7 @@ type deriver struct {
 	// of that family (index 0 IPv4, 1 IPv6).
 	importPolicy, exportPolicy [2]*Policy
 	maxPrefix                  [2]int
+	names                      *OwnedNames
 }
 
 func famIndex(f addressing.Family) int {
@@ -46,6 +47,7 @@ func derive(d *Design) *Intent {
 		gw:      addressing.AddrPair{IPv4: d.Fabric.AnycastGateway.IPv4.Addr(), IPv6: d.Fabric.AnycastGateway.IPv6.Addr()},
 		filters: *d.Peering.RouteFilters,
 	}
+	dv.names = ownedNames(&d.Peering)
 	for _, f := range addressing.Families {
 		dv.maxPrefix[famIndex(f)] = maxPrefix(d, f)
 		if dv.filters {
@@ -153,6 +155,7 @@ func (dv *deriver) leaf(pair *LeafPair, leaf *Leaf, nodes []*Node) LeafIntent {
 		MaximumPaths:     p.MaximumPaths,
 		MaximumPathsIBGP: p.MaximumPathsIBGP,
 		GracefulRestart:  p.GracefulRestart,
+		Names:            dv.names,
 		Neighbors:        make([]Neighbor, 0, 2*len(nodes)),
 	}
 	if !pair.RouteTargetColor.IsZero() {
@@ -203,6 +206,24 @@ func (dv *deriver) leaf(pair *LeafPair, leaf *Leaf, nodes []*Node) LeafIntent {
 		slices.SortFunc(fam, func(a, b Neighbor) int { return a.Addr.Compare(b.Addr) })
 	}
 	return li
+}
+
+// ownedNames lists every leaf object name the peering settings give, in use or not.
+func ownedNames(p *Peering) *OwnedNames {
+	n := &OwnedNames{
+		Templates:   []string{p.Templates.IPv4, p.Templates.IPv6},
+		RouteMaps:   []string{p.ColorRouteMap},
+		PrefixLists: []string{p.ColorPrefixList, p.ColorPrefixList + "_v6"},
+	}
+	for _, t := range n.Templates {
+		n.RouteMaps = append(n.RouteMaps, t+"-in", t+"-out")
+		n.PrefixLists = append(n.PrefixLists, t+"-in", t+"-out")
+	}
+	for _, list := range []*[]string{&n.Templates, &n.RouteMaps, &n.PrefixLists} {
+		slices.Sort(*list)
+		*list = slices.Compact(*list)
+	}
+	return n
 }
 
 // routeKey identifies a node's routes: they depend only on its pair and its families.

@@ -48,6 +48,17 @@ type LeafIntent struct {
 	MaximumPathsIBGP int // iBGP multipath in the VRF
 	// GracefulRestart is set when the design configures graceful restart.
 	GracefulRestart *GracefulRestart
+	// Names are every name the design gives objects on the leaves, whether this intent uses them
+	// or not (the IPv6 template of a design without IPv6, say). Objects so named belong to the
+	// design: when a family or a filter goes away, prune removes what it left behind.
+	Names *OwnedNames
+}
+
+// OwnedNames lists the names of leaf objects a design owns.
+type OwnedNames struct {
+	Templates   []string // peer templates
+	RouteMaps   []string // coloring route-map and route-filter route-maps
+	PrefixLists []string // coloring and route-filter prefix-lists (IPv4 and IPv6 share a namespace per family)
 }
 
 // Template returns the leaf's peer template of the family, or nil.

@@ -1,6 +1,9 @@
 package nxos
 
-import "github.com/nxcalico/nxcalico/nxos/dme"
+import (
+	"github.com/nxcalico/nxcalico/design"
+	"github.com/nxcalico/nxcalico/nxos/dme"
+)
 
 // subtreeOwners are the classes whose objects, when the desired configuration
 // names them, are owned with everything below them: the design's templates,
@@ -24,18 +27,42 @@ var subtreeOwners = map[string]bool{
 
 // ownership decides which objects read from a switch belong to the design
 // (DESIGN.md, "Ownership and safety"): an object is owned when it lies in the
-// subtree of a desired object of a subtreeOwners class, or when it is a
+// subtree of a desired object of a subtreeOwners class, when it is a template,
+// route-map or prefix-list the design names (LeafConfig.Names), or when it is a
 // neighbor in one of the design's VRFs that inherits one of the design's
-// templates (and everything below such a neighbor). Nothing else is ever
+// templates (and everything below such an object). Nothing else is ever
 // deleted.
 type ownership struct {
 	roots     map[string]bool // DN keys of desired owned-subtree roots
 	vrfDoms   map[string]bool // DN keys of the design's non-default bgpDom objects
 	templates map[string]bool // names of the design's peer templates
+	// named are the names the design owns per class (templates, route-maps, prefix-lists),
+	// desired or not: such an object on the switch is the design's with its subtree.
+	named map[string]map[string]bool
 }
 
-func newOwnership(desired *flatTree) *ownership {
-	o := &ownership{roots: map[string]bool{}, vrfDoms: map[string]bool{}, templates: map[string]bool{}}
+// namedClasses are the classes whose objects the design owns by name.
+var namedClasses = []string{"bgpPeerCont", "rtmapRule", "rtpfxRuleV4", "rtpfxRuleV6"}
+
+func newOwnership(desired *flatTree, names *design.OwnedNames) *ownership {
+	o := &ownership{roots: map[string]bool{}, vrfDoms: map[string]bool{}, templates: map[string]bool{}, named: map[string]map[string]bool{}}
+	if names != nil {
+		add := func(class string, list []string) {
+			if o.named[class] == nil {
+				o.named[class] = map[string]bool{}
+			}
+			for _, n := range list {
+				o.named[class][n] = true
+			}
+		}
+		add("bgpPeerCont", names.Templates)
+		add("rtmapRule", names.RouteMaps)
+		add("rtpfxRuleV4", names.PrefixLists)
+		add("rtpfxRuleV6", names.PrefixLists)
+		for _, t := range names.Templates {
+			o.templates[t] = true
+		}
+	}
 	for _, k := range desired.order {
 		f := desired.objs[k]
 		switch {
@@ -66,7 +93,7 @@ func (o *ownership) owns(f *flatObj, cur *flatTree) bool {
 		if o.roots[k] {
 			return true
 		}
-		if a := cur.objs[k]; a != nil && o.neighbor(a) {
+		if a := cur.objs[k]; a != nil && (o.neighbor(a) || o.named[a.class][a.attrs["name"]]) {
 			return true
 		}
 	}

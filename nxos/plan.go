@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/nxcalico/nxcalico/design"
 	"github.com/nxcalico/nxcalico/nxos/dme"
 )
 
@@ -191,7 +192,7 @@ func Diff(cfg *LeafConfig, current *State, opts ...PlanOption) (*Plan, error) {
 	}
 	var deletes []Change
 	if po.prune {
-		deletes, err = prunes(want, cur, cb)
+		deletes, err = prunes(want, cur, cb, cfg.Names)
 		if err != nil {
 			return nil, fmt.Errorf("nxos: %s: %w", cfg.Leaf, err)
 		}
@@ -274,8 +275,8 @@ func upserts(want, cur *flatTree, b *bodyBuilder, po planOptions, feature bool) 
 
 // prunes returns deletes of owned objects that are not desired; a delete whose
 // parent is deleted too is covered by the parent's and not listed.
-func prunes(want, cur *flatTree, b *bodyBuilder) ([]Change, error) {
-	own := newOwnership(want)
+func prunes(want, cur *flatTree, b *bodyBuilder, names *design.OwnedNames) ([]Change, error) {
+	own := newOwnership(want, names)
 	deleted := map[string]bool{}
 	var out []Change
 	for _, k := range cur.order { // sorted by DN key: parents first

@@ -35,6 +35,14 @@ func ScopeOf(cfg *LeafConfig) Scope {
 	if cfg != nil {
 		walk(cfg.Features)
 		walk(cfg.Config)
+		if cfg.Names != nil {
+			// Objects the design owns by name are read even when none is rendered, so that
+			// those left behind can be pruned.
+			for _, c := range namedClasses {
+				set[c] = true
+			}
+			set["bgpPeer"] = true
+		}
 	}
 	s := Scope{Classes: make([]string, 0, len(set))}
 	for c := range set {

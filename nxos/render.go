@@ -30,6 +30,10 @@ type LeafConfig struct {
 	Leaf     string
 	Features *dme.Object // topSystem tree enabling features; POST /api/mo/sys.json before Config
 	Config   *dme.Object // topSystem tree of the leaf's whole design; one POST /api/mo/sys.json
+	// Names are the template, route-map and prefix-list names the design owns on the leaf,
+	// rendered or not: planning prunes objects so named that Config no longer has (the IPv6
+	// template after IPv6 left the design, say). Nil means only what Config names is owned.
+	Names *design.OwnedNames
 }
 
 // Render renders every leaf of the intent, sorted by name. It is pure and deterministic: the same
@@ -128,7 +132,7 @@ func renderLeaf(l *design.LeafIntent, pw string, havePassword bool) (*LeafConfig
 		r.nve(),
 		r.bgp(),
 	)
-	return &LeafConfig{Leaf: l.Name, Features: features(), Config: sys}, nil
+	return &LeafConfig{Leaf: l.Name, Features: features(), Config: sys, Names: l.Names}, nil
 }
 
 // checkLeaf rejects an intent that cannot be rendered, naming the leaf and the field.

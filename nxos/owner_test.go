@@ -1,0 +1,73 @@
+package nxos
+
+import (
+	"net/netip"
+	"strings"
+	"testing"
+
+	"github.com/nxcalico/nxcalico/design"
+	"github.com/nxcalico/nxcalico/nxos/dme"
+)
+
+// TestPruneWhatADroppedFamilyLeftBehind applies the case study, then the same design without
+// IPv6: the IPv6 template, its neighbors, its route filters and the IPv6 coloring prefix-list are
+// the design's by name and must go; a foreign template and route-map stay.
+func TestPruneWhatADroppedFamilyLeftBehind(t *testing.T) {
+	sim := newSim(t)
+	for _, o := range []*dme.Object{
+		dme.New("bgpPeerCont", "dn", "sys/bgp/inst/dom-default/peercont-OTHER", "name", "OTHER", "asn", "65000"),
+		dme.New("rtmapRule", "dn", "sys/rpm/rtmap-[foreign-map]", "name", "foreign-map").Add(dme.New("rtmapEntry", "order", "10", "action", "deny")),
+	} {
+		if err := sim.Load(o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := simClient(t, sim, nil)
+	planApply(t, c, caseStudy(t, nil, "")["Leaf2101"])
+
+	ipv4Only := caseStudy(t, func(d *design.Design) {
+		d.Fabric.AnycastGateway.IPv6 = netip.Prefix{}
+		for i := range d.Fabric.LeafPairs[0].Leaves {
+			d.Fabric.LeafPairs[0].Leaves[i].PeeringLoopback.IPv6 = netip.Prefix{}
+		}
+		for i := range d.Cluster.Nodes {
+			d.Cluster.Nodes[i].IPv6 = netip.Addr{}
+		}
+		d.Cluster.IPPools = d.Cluster.IPPools[:1]
+	}, "")["Leaf2101"]
+	p := planApply(t, c, ipv4Only)
+	text := p.String()
+	for _, gone := range []string{
+		"- sys/bgp/inst/dom-default/peercont-K8-v6 ",
+		"- sys/bgp/inst/dom-vrf-001/peer-[2001:192:168:1::10] ",
+		"- sys/rpm/rtmap-[K8-v6-in] ", "- sys/rpm/rtmap-[K8-v6-out] ",
+		"- sys/rpm/pfxlistv6-[K8-v6-in] ", "- sys/rpm/pfxlistv6-[dup_ip_avoidance_v6] ",
+	} {
+		if !strings.Contains(text, gone) {
+			t.Errorf("plan does not delete %q:\n%s", strings.TrimSpace(gone), text)
+		}
+	}
+	for _, dn := range []string{
+		"sys/bgp/inst/dom-default/peercont-K8-v6",
+		"sys/bgp/inst/dom-vrf-001/peer-[2001:192:168:1::13]",
+		"sys/rpm/rtmap-[K8-v6-out]",
+		"sys/rpm/pfxlistv6-[dup_ip_avoidance_v6]",
+	} {
+		if sim.Get(dn) != nil {
+			t.Errorf("%s survived the prune", dn)
+		}
+	}
+	for _, dn := range []string{"sys/bgp/inst/dom-default/peercont-OTHER", "sys/rpm/rtmap-[foreign-map]", "sys/bgp/inst/dom-default/peercont-CALICO", "sys/rpm/rtmap-[CALICO-in]"} {
+		if sim.Get(dn) == nil {
+			t.Errorf("%s was removed", dn)
+		}
+	}
+	// The route-map entry matching the IPv6 coloring list is the design's too (it lives under the
+	// coloring route-map) and goes with it.
+	if sim.Get("sys/rpm/rtmap-[loopback]/ent-20") != nil {
+		t.Error("the IPv6 entry of the coloring route-map survived")
+	}
+	if again, err := c.Plan(t.Context(), ipv4Only); err != nil || !again.Empty() {
+		t.Fatalf("plan after the prune: %v\n%v", err, again)
+	}
+}
