@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -77,6 +78,16 @@ func TestLeadReleasesAfterWork(t *testing.T) {
 // and reports errLostLease, which the command turns into exit status 1.
 func TestLeadLostLease(t *testing.T) {
 	core := fake.NewClientset()
+	// Once refuse is set the API server stops accepting the leader's renewals (a partition, or
+	// another holder: the fake tracker does not enforce resourceVersion, so a refused update
+	// stands in for both). Reactors are installed before the clientset is shared.
+	var refuse atomic.Bool
+	core.PrependReactor("update", "leases", func(k8stesting.Action) (bool, runtime.Object, error) {
+		if refuse.Load() {
+			return true, nil, errors.New("connection refused")
+		}
+		return false, nil, nil
+	})
 	working := make(chan struct{})
 	stopped := make(chan struct{})
 	done := make(chan error, 1)
@@ -93,11 +104,7 @@ func TestLeadLostLease(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("never led")
 	}
-	// The API server stops accepting the leader's renewals (a partition, or another holder: the
-	// fake tracker does not enforce resourceVersion, so a refused update stands in for both).
-	core.PrependReactor("update", "leases", func(k8stesting.Action) (bool, runtime.Object, error) {
-		return true, nil, errors.New("connection refused")
-	})
+	refuse.Store(true)
 	if err := waitLead(t, done); !errors.Is(err, errLostLease) {
 		t.Fatalf("lead = %v, want errLostLease", err)
 	}
