@@ -39,8 +39,14 @@ type apiServer struct {
 	done   <-chan error // closed once the server has stopped
 }
 
-// stop cancels the server and waits until it has shut down.
+// stop cancels the server and waits until it has shut down. A server stopped
+// while its post-start hooks still run would end the whole process (the API
+// server reports a failed hook with klog.Fatalf), so stop first lets the
+// server become healthy — every hook done — or fail, for at most a minute.
 func (a *apiServer) stop() error {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	_ = waitHealthy(ctx, a)
+	cancel()
 	a.cancel()
 	return <-a.done
 }
