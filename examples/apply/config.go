@@ -37,6 +37,7 @@ type config struct {
 	timeout      time.Duration
 	labelNodes   bool
 	allOrNothing bool
+	rotate       bool
 	concurrency  int
 	verbose      bool
 }
@@ -90,6 +91,7 @@ func (c *command) parse(args []string) (*config, int, bool) {
 	fs.DurationVar(&cfg.timeout, "timeout", 5*time.Minute, "give up planning and applying after this long")
 	fs.BoolVar(&cfg.labelNodes, "label-nodes", true, "label and annotate the design's Nodes; false when something else manages Nodes")
 	fs.BoolVar(&cfg.allOrNothing, "all-or-nothing", false, "restore the switches already changed when another switch fails")
+	fs.BoolVar(&cfg.rotate, "rotate-password", false, "send the BGP password to the switches even where they have one (after the Secret changed)")
 	fs.IntVar(&cfg.concurrency, "concurrency", 0, "switches planned or applied at once (default 16)")
 	fs.BoolVar(&cfg.verbose, "v", false, "print every object of the plan")
 	fs.Usage = func() {

@@ -64,6 +64,8 @@ func Example_help() {
 	//     	label and annotate the design's Nodes; false when something else manages Nodes (default true)
 	//   -plan
 	//     	print the plan and stop; exit 3 when it changes something
+	//   -rotate-password
+	//     	send the BGP password to the switches even where they have one (after the Secret changed)
 	//   -switch NAME=URL
 	//     	leaf NAME's NX-API URL as NAME=URL (repeatable); overrides the design's management field
 	//   -timeout duration

@@ -111,7 +111,10 @@ func (r *runner) job(ctx context.Context, cfg *config, cl *clients) (int, error)
 			return 0, fmt.Errorf("%w (nothing was changed)", err)
 		}
 		sync.Password = pw
+		sync.RotatePassword = cfg.rotate
 		r.printf("    BGP password read from Secret %s (not shown)\n", ref)
+	} else if cfg.rotate {
+		return 0, errors.New("-rotate-password: the design names no password secret (nothing was changed)")
 	}
 
 	r.step("Plan")

@@ -352,4 +352,35 @@ func TestLab(t *testing.T) {
 		}
 		wantContains(t, "stdout", res.stdout, "Apply: nothing to change", "verification skipped (-wait 0)")
 	})
+
+	t.Run("rotate the password after the Secret changed", func(t *testing.T) {
+		const rotated = "bgp-Rotated-7171"
+		sec, err := l.Core.CoreV1().Secrets("calico-system").Get(t.Context(), "bgp", metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sec.Data["password"] = []byte(rotated)
+		if _, err := l.Core.CoreV1().Secrets("calico-system").Update(t.Context(), sec, metav1.UpdateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		tmpl := "sys/bgp/inst/dom-default/peercont-CALICO"
+		before := l.Sims["Leaf2101"].Get(tmpl).Get("password")
+		res := runCommand(t, env, l.Core, args("-design", passwordDesign, "-ca", ca, "-wait", "0", "-rotate-password")...)
+		if res.code != exitOK {
+			t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", res.code, res.stdout, res.stderr)
+		}
+		after := l.Sims["Leaf2101"].Get(tmpl).Get("password")
+		if after == "" || after == before {
+			t.Errorf("template password not rotated: before %q, after %q", before, after)
+		}
+		for _, out := range []string{res.stdout, res.stderr} {
+			if strings.Contains(out, rotated) || strings.Contains(out, after) {
+				t.Error("the rotated password shows in the output")
+			}
+		}
+		res = runCommand(t, env, l.Core, args("-design", writeDesign(t, design.CaseStudy()), "-ca", ca, "-plan", "-rotate-password")...)
+		if res.code != exitFailed && res.code != exitUsage {
+			t.Errorf("-rotate-password without a password secret: exit %d, want a refusal", res.code)
+		}
+	})
 }
