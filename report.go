@@ -52,3 +52,27 @@ func (p *Plan) String() string {
 	}
 	return b.String()
 }
+
+// Summary returns the plan in a few lines: the totals, one line per switch and for Calico with
+// its counts ("+created ~updated -deleted"), each Calico change, and the nodes to label. String
+// lists every object instead.
+func (p *Plan) Summary() string {
+	var b strings.Builder
+	c, u, d := p.Counts()
+	fmt.Fprintf(&b, "%d to create, %d to update, %d to delete\n", c, u, d)
+	for _, l := range p.Leaves {
+		lc, lu, ld := l.Counts()
+		fmt.Fprintf(&b, "%-9s +%d ~%d -%d\n", l.Leaf, lc, lu, ld)
+	}
+	if p.Calico != nil {
+		cc, cu, cd := p.Calico.Count()
+		fmt.Fprintf(&b, "%-9s +%d ~%d -%d  (%s)\n", "calico", cc, cu, cd, p.Calico.Group)
+		for _, ch := range p.Calico.Changes {
+			fmt.Fprintf(&b, "  %s %s\n", ch.Action, ch.Object)
+		}
+	}
+	if len(p.Nodes) > 0 {
+		fmt.Fprintf(&b, "%-9s ~%d (labels and annotations)\n", "nodes", len(p.Nodes))
+	}
+	return b.String()
+}

@@ -132,6 +132,16 @@ func TestCaseStudy(t *testing.T) {
 	if !strings.HasPrefix(text, fmt.Sprintf("Plan for cluster prod: 2 leaves, 3 nodes — %d to create, %d to update, %d to delete\n", c, u, d)) {
 		t.Errorf("plan report summary line:\n%s", strings.SplitN(text, "\n", 2)[0])
 	}
+	summary := plan.Summary()
+	for _, want := range []string{
+		fmt.Sprintf("%d to create, %d to update, %d to delete\n", c, u, d),
+		"Leaf2101  +", "Leaf2102  +", "calico    +8 ~0 -0  (projectcalico.org/v3)\n",
+		"  create BGPPeer/", "nodes     ~3 (labels and annotations)\n",
+	} {
+		if !strings.Contains(summary, want) {
+			t.Errorf("plan summary lacks %q:\n%s", want, summary)
+		}
+	}
 	if d != 0 || len(plan.Nodes) != 3 {
 		t.Errorf("first plan: %d deletes, %d node patches; want 0 and 3", d, len(plan.Nodes))
 	}

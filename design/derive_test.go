@@ -94,6 +94,9 @@ func TestDeriveCaseStudyNodes(t *testing.T) {
 	if !slices.Equal(routes, want) {
 		t.Errorf("routes:\n got %q\nwant %q", routes, want)
 	}
+	if got := in.SessionCount(); got != 12 {
+		t.Errorf("SessionCount = %d, want 12 (3 nodes x 2 leaves x 2 families)", got)
+	}
 	c := in.Cluster
 	if !c.SharedLoopbacks || len(c.Peers) != 4 || c.Peers[0].Pair != "" || c.ASN != 65531 || c.FabricASN != 65102 {
 		t.Errorf("cluster = %+v", c)

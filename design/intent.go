@@ -229,6 +229,15 @@ type ClusterPeer struct {
 	Leaves []string
 }
 
+// SessionCount is the number of eBGP sessions the intent expects: one per node, leaf and family.
+func (in *Intent) SessionCount() int {
+	n := 0
+	for i := range in.Nodes {
+		n += len(in.Nodes[i].Peers)
+	}
+	return n
+}
+
 // Leaf returns the leaf of that name, or nil.
 func (in *Intent) Leaf(name string) *LeafIntent {
 	for i := range in.Leaves {

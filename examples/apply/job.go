@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/nxcalico/nxcalico"
-	"github.com/nxcalico/nxcalico/design"
 )
 
 // verifyPoll is how often the sessions are read while waiting for them.
@@ -90,7 +89,7 @@ func (r *runner) progress(s nxcalico.Step) {
 func (r *runner) job(ctx context.Context, cfg *config, cl *clients) (int, error) {
 	in := cfg.intent
 	r.printf("nxcalico apply: design %s — cluster %s (AS %s), %d leaves, %d nodes, %d eBGP sessions expected\n",
-		cfg.designPath, in.Cluster.Name, in.Cluster.ASN, len(in.Leaves), len(in.Nodes), sessionCount(in))
+		cfg.designPath, in.Cluster.Name, in.Cluster.ASN, len(in.Leaves), len(in.Nodes), in.SessionCount())
 
 	work, cancel := context.WithTimeout(ctx, cfg.timeout)
 	defer cancel()
@@ -180,30 +179,7 @@ func (r *runner) printPlan(p *nxcalico.Plan, verbose bool) {
 		r.lines(p.String())
 		return
 	}
-	c, u, d := p.Counts()
-	r.printf("    %d to create, %d to update, %d to delete (run with -v to see every object)\n", c, u, d)
-	for _, l := range p.Leaves {
-		lc, lu, ld := l.Counts()
-		r.printf("    %-9s +%d ~%d -%d\n", l.Leaf, lc, lu, ld)
-	}
-	if p.Calico != nil {
-		cc, cu, cd := p.Calico.Count()
-		r.printf("    %-9s +%d ~%d -%d  (%s)\n", "calico", cc, cu, cd, p.Calico.Group)
-		for _, ch := range p.Calico.Changes {
-			r.printf("      %s %s\n", ch.Action, ch.Object)
-		}
-	}
-	if len(p.Nodes) > 0 {
-		r.printf("    %-9s ~%d (labels and annotations)\n", "nodes", len(p.Nodes))
-	}
-}
-
-func sessionCount(in *design.Intent) int {
-	n := 0
-	for _, node := range in.Nodes {
-		n += len(node.Peers)
-	}
-	return n
+	r.lines(p.Summary() + "(run with -v to see every object)\n")
 }
 
 // certificateHint explains a TLS certificate that was not trusted; empty for other errors.

@@ -90,7 +90,7 @@ func (r *runner) run(ctx context.Context, outDir string, verbose bool) error {
 	r.printf("    fabric AS %s, VRF %s, anycast gateway Vlan%s %s %s\n", d.Fabric.ASN, d.Fabric.VRF,
 		d.Fabric.AnycastGateway.VLAN, d.Fabric.AnycastGateway.IPv4, d.Fabric.AnycastGateway.IPv6)
 	r.printf("    cluster %s AS %s: %d nodes on %d leaf pair(s), %d leaves; %d eBGP sessions expected\n",
-		in.Cluster.Name, in.Cluster.ASN, len(in.Nodes), len(in.Pairs), len(in.Leaves), sessionCount(in))
+		in.Cluster.Name, in.Cluster.ASN, len(in.Nodes), len(in.Pairs), len(in.Leaves), in.SessionCount())
 
 	if outDir != "" {
 		arts, err := nxcalico.Artifacts(in, nxos.RenderOptions{})
@@ -178,32 +178,11 @@ func (r *runner) run(ctx context.Context, outDir string, verbose bool) error {
 
 // printPlan prints per switch and for the cluster what changes; with verbose, every object.
 func printPlan(r *runner, p *nxcalico.Plan, verbose bool) {
+	text := p.Summary() + "(run with -v to see every object)"
 	if verbose {
-		for _, line := range strings.Split(strings.TrimRight(p.String(), "\n"), "\n") {
-			r.printf("    %s\n", line)
-		}
-		return
+		text = p.String()
 	}
-	c, u, d := p.Counts()
-	r.printf("    %d to create, %d to update, %d to delete (run with -v to see every object)\n", c, u, d)
-	for _, l := range p.Leaves {
-		lc, lu, ld := l.Counts()
-		r.printf("    %-9s +%d ~%d -%d\n", l.Leaf, lc, lu, ld)
+	for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+		r.printf("    %s\n", line)
 	}
-	cc, cu, cd := p.Calico.Count()
-	r.printf("    %-9s +%d ~%d -%d  (%s)\n", "calico", cc, cu, cd, p.Calico.Group)
-	for _, ch := range p.Calico.Changes {
-		r.printf("      %s %s\n", ch.Action, ch.Object)
-	}
-	if len(p.Nodes) > 0 {
-		r.printf("    %-9s ~%d (labels and annotations)\n", "nodes", len(p.Nodes))
-	}
-}
-
-func sessionCount(in *design.Intent) int {
-	n := 0
-	for _, node := range in.Nodes {
-		n += len(node.Peers)
-	}
-	return n
 }
