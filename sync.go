@@ -26,6 +26,10 @@ import (
 type Syncer struct {
 	// Switches reach the leaves, by leaf name. Every leaf of the design needs one.
 	Switches map[string]*nxos.Client
+	// Retired reaches leaves that have left the design, by leaf name: Apply removes what the
+	// design owned there for the node sessions (see nxos.RetireConfig), after Calico stopped
+	// peering with them. Leave it empty when no leaf left.
+	Retired map[string]*nxos.Client
 	// Calico reaches the cluster's Calico API.
 	Calico *calico.Client
 	// Nodes, when set, receives the Node labels and annotations that per-pair BGPPeers select on
@@ -130,7 +134,17 @@ func (s *Syncer) check(in *design.Intent) error {
 	}
 	for name := range s.Switches {
 		if in.Leaf(name) == nil {
-			errs = append(errs, fmt.Errorf("nxcalico: switch client %q is not a leaf of the design", name))
+			errs = append(errs, fmt.Errorf("nxcalico: switch client %q is not a leaf of the design (a leaf that left it belongs in Retired)", name))
+		}
+	}
+	for name, c := range s.Retired {
+		switch {
+		case c == nil:
+			errs = append(errs, fmt.Errorf("nxcalico: retired leaf %q has no client", name))
+		case in.Leaf(name) != nil:
+			errs = append(errs, fmt.Errorf("nxcalico: retired leaf %q is a leaf of the design", name))
+		case len(in.Leaves) == 0:
+			errs = append(errs, fmt.Errorf("nxcalico: retired leaf %q: the design has no leaves to take its VRF and names from", name))
 		}
 	}
 	if s.Calico == nil {
@@ -193,6 +207,15 @@ func (s *Syncer) Plan(ctx context.Context, in *design.Intent) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	for name := range s.Retired {
+		cfg, err := nxos.RetireConfig(name, in.Leaves[0].VRF, in.Leaves[0].Names)
+		if err != nil {
+			return nil, err
+		}
+		configs = append(configs, cfg)
+	}
+	// Plans come back ordered by switch name; the configs must be in the same order.
+	slices.SortFunc(configs, func(a, b *nxos.LeafConfig) int { return strings.Compare(a.Leaf, b.Leaf) })
 	objects, err := calico.Render(in)
 	if err != nil {
 		return nil, err
@@ -247,7 +270,11 @@ func passwordRefChanges(p *calico.Plan) bool {
 func (s *Syncer) targets(configs []*nxos.LeafConfig, plans []*nxos.Plan) []nxos.Target {
 	ts := make([]nxos.Target, len(configs))
 	for i, c := range configs {
-		ts[i] = nxos.Target{Name: c.Leaf, Client: s.Switches[c.Leaf], Config: c}
+		client := s.Switches[c.Leaf]
+		if client == nil {
+			client = s.Retired[c.Leaf]
+		}
+		ts[i] = nxos.Target{Name: c.Leaf, Client: client, Config: c}
 		if plans != nil {
 			ts[i].Plan = plans[i]
 		}

@@ -39,13 +39,15 @@ type ownership struct {
 	// named are the names the design owns per class (templates, route-maps, prefix-lists),
 	// desired or not: such an object on the switch is the design's with its subtree.
 	named map[string]map[string]bool
+	// vrfs are the names of the design's VRFs (desired l3Inst objects).
+	vrfs map[string]bool
 }
 
 // namedClasses are the classes whose objects the design owns by name.
 var namedClasses = []string{"bgpPeerCont", "rtmapRule", "rtpfxRuleV4", "rtpfxRuleV6"}
 
 func newOwnership(desired *flatTree, names *design.OwnedNames) *ownership {
-	o := &ownership{roots: map[string]bool{}, vrfDoms: map[string]bool{}, templates: map[string]bool{}, named: map[string]map[string]bool{}}
+	o := &ownership{roots: map[string]bool{}, vrfDoms: map[string]bool{}, templates: map[string]bool{}, named: map[string]map[string]bool{}, vrfs: map[string]bool{}}
 	if names != nil {
 		add := func(class string, list []string) {
 			if o.named[class] == nil {
@@ -73,6 +75,8 @@ func newOwnership(desired *flatTree, names *design.OwnedNames) *ownership {
 			}
 		case f.class == "bgpDom" && f.attrs["name"] != "default":
 			o.vrfDoms[k] = true
+		case f.class == "l3Inst":
+			o.vrfs[f.attrs["name"]] = true
 		}
 	}
 	return o
@@ -88,6 +92,9 @@ func (o *ownership) owns(f *flatObj, cur *flatTree) bool {
 	if c, ok := dme.Lookup(f.class); ok && c.Operational {
 		return false
 	}
+	if f.class == "rtctrlMapP" {
+		return o.exportMap(f, cur)
+	}
 	for d := f.dn; !d.IsZero(); d = d.Parent() {
 		k := d.Key()
 		if o.roots[k] {
@@ -95,6 +102,21 @@ func (o *ownership) owns(f *flatObj, cur *flatTree) bool {
 		}
 		if a := cur.objs[k]; a != nil && (o.neighbor(a) || o.named[a.class][a.attrs["name"]]) {
 			return true
+		}
+	}
+	return false
+}
+
+// exportMap reports whether f, a VRF's import/export map, is the design's: it names one of the
+// design's route-maps inside one of the design's VRFs. Pruned with its route-map, it never leaves
+// the VRF pointing at a route-map that no longer exists (which would stop the VRF's exports).
+func (o *ownership) exportMap(f *flatObj, cur *flatTree) bool {
+	if !o.named["rtmapRule"][f.attrs["rtMap"]] {
+		return false
+	}
+	for d := f.dn.Parent(); !d.IsZero(); d = d.Parent() {
+		if a := cur.objs[d.Key()]; a != nil && a.class == "l3Inst" {
+			return o.vrfs[a.attrs["name"]]
 		}
 	}
 	return false

@@ -71,3 +71,29 @@ func TestPruneWhatADroppedFamilyLeftBehind(t *testing.T) {
 		t.Fatalf("plan after the prune: %v\n%v", err, again)
 	}
 }
+
+// TestPruneColoringRemoved applies the colored case study, then the same design without a color:
+// the coloring route-map, its prefix-lists and the VRF export map that named it go together, so
+// the VRF is never left exporting through a route-map that does not exist.
+func TestPruneColoringRemoved(t *testing.T) {
+	sim := newSim(t)
+	c := simClient(t, sim, nil)
+	planApply(t, c, caseStudy(t, nil, "")["Leaf2101"])
+	exportMap := "sys/inst-vrf-001/dom-vrf-001/af-[ipv4-ucast]/ctrl-[ipv4-ucast]/rttp-export/rtctrlmap"
+	if sim.Get(exportMap) == nil {
+		t.Fatal("the colored design has no export map")
+	}
+	plain := caseStudy(t, func(d *design.Design) { d.Fabric.LeafPairs[0].RouteTargetColor = design.RouteTarget{} }, "")["Leaf2101"]
+	planApply(t, c, plain)
+	for _, dn := range []string{exportMap, "sys/rpm/rtmap-[loopback]", "sys/rpm/pfxlistv4-[dup_ip_avoidance]", "sys/rpm/pfxlistv6-[dup_ip_avoidance_v6]"} {
+		if sim.Get(dn) != nil {
+			t.Errorf("%s survived the removal of the color", dn)
+		}
+	}
+	if sim.Get("sys/inst-vrf-001") == nil || sim.Get("sys/rpm/rtmap-[CALICO-in]") == nil {
+		t.Error("the VRF or the route filters were removed with the color")
+	}
+	if again, err := c.Plan(t.Context(), plain); err != nil || !again.Empty() {
+		t.Fatalf("plan after removing the color: %v\n%v", err, again)
+	}
+}

@@ -42,6 +42,8 @@ func ScopeOf(cfg *LeafConfig) Scope {
 				set[c] = true
 			}
 			set["bgpPeer"] = true
+			set["l3Inst"] = true
+			set["rtctrlMapP"] = true
 		}
 	}
 	s := Scope{Classes: make([]string, 0, len(set))}
