@@ -203,7 +203,10 @@ func rnKey(rn string) (string, error) {
 		}
 		b.WriteString(canonBare(rn[i : i+j]))
 		open := i + j
-		end := matchBracket(rn, open)
+		end := closeBracket(rn, open)
+		if end < 0 { // cannot happen: the RN was parsed balanced
+			end = len(rn) - 1
+		}
 		v, err := canonValue(rn[open+1 : end])
 		if err != nil {
 			return "", err
@@ -218,23 +221,6 @@ func rnKey(rn string) (string, error) {
 		i = end + 1
 	}
 	return b.String(), nil
-}
-
-// matchBracket returns the index of the "]" closing the "[" at open (input is balanced).
-func matchBracket(s string, open int) int {
-	depth := 0
-	for k := open; k < len(s); k++ {
-		switch s[k] {
-		case '[':
-			depth++
-		case ']':
-			depth--
-			if depth == 0 {
-				return k
-			}
-		}
-	}
-	return len(s) - 1
 }
 
 // canonValue canonicalises a bracketed naming value: addresses, prefixes, nested DNs.
