@@ -6,11 +6,11 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
 	"github.com/nxcalico/nxcalico"
+	"github.com/nxcalico/nxcalico/internal/steps"
 )
 
 // verifyPoll is how often the sessions are read while waiting for them.
@@ -35,10 +35,10 @@ func (c *command) run(ctx context.Context, args []string) int {
 		fmt.Fprintf(c.stderr, "apply: %v\n", err)
 		return exitUsage
 	}
-	r := &runner{stdout: c.stdout, start: time.Now()}
+	r := &runner{steps.New(c.stdout)}
 	status, err := r.job(ctx, cfg, cl)
 	if err != nil {
-		fmt.Fprintf(c.stderr, "\napply: FAILED after %s: %v\n", r.elapsed(), err)
+		fmt.Fprintf(c.stderr, "\napply: FAILED after %s: %v\n", r.Elapsed(), err)
 		if hint := certificateHint(err); hint != "" {
 			fmt.Fprintf(c.stderr, "apply: %s\n", hint)
 		}
@@ -48,62 +48,28 @@ func (c *command) run(ctx context.Context, args []string) int {
 }
 
 // runner prints the steps of a run.
-type runner struct {
-	stdout io.Writer
-	start  time.Time
-	n      int
-}
-
-func (r *runner) elapsed() string { return time.Since(r.start).Round(time.Millisecond).String() }
-
-// step prints a numbered step header.
-func (r *runner) step(format string, args ...any) {
-	r.n++
-	fmt.Fprintf(r.stdout, "\n[%d] %s  (%s)\n", r.n, fmt.Sprintf(format, args...), r.elapsed())
-}
-
-func (r *runner) printf(format string, args ...any) { fmt.Fprintf(r.stdout, format, args...) }
-
-// lines prints text indented, one line at a time.
-func (r *runner) lines(text string) {
-	for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
-		r.printf("    %s\n", line)
-	}
-}
-
-// progress prints one Syncer step as a line.
-func (r *runner) progress(s nxcalico.Step) {
-	name := s.Side
-	if s.Name != "" {
-		name += " " + s.Name
-	}
-	line := fmt.Sprintf("    %-16s %-9s %s", name, s.What, s.Detail)
-	if s.Err != nil {
-		line += "  error: " + s.Err.Error()
-	}
-	r.printf("%s\n", strings.TrimRight(line, " "))
-}
+type runner struct{ *steps.Printer }
 
 // job is the run once the clients are configured. It returns the exit status, or an error for
 // a failure.
 func (r *runner) job(ctx context.Context, cfg *config, cl *clients) (int, error) {
 	in := cfg.intent
-	r.printf("nxcalico apply: design %s — cluster %s (AS %s), %d leaves, %d nodes, %d eBGP sessions expected\n",
+	r.Printf("nxcalico apply: design %s — cluster %s (AS %s), %d leaves, %d nodes, %d eBGP sessions expected\n",
 		cfg.designPath, in.Cluster.Name, in.Cluster.ASN, len(in.Leaves), len(in.Nodes), in.SessionCount())
 
 	work, cancel := context.WithTimeout(ctx, cfg.timeout)
 	defer cancel()
 
-	r.step("Connect")
+	r.Step("Connect")
 	for _, l := range in.Leaves {
 		u := cfg.switches[l.Name]
-		r.printf("    %-9s NX-API at %s (%s)\n", l.Name, u, tlsMode(cfg, u))
+		r.Printf("    %-9s NX-API at %s (%s)\n", l.Name, u, tlsMode(cfg, u))
 	}
-	r.printf("    Kubernetes API at %s\n", cl.kube.Host)
+	r.Printf("    Kubernetes API at %s\n", cl.kube.Host)
 	if !cfg.labelNodes {
-		r.printf("    Node labels and annotations left alone (-label-nodes=false)\n")
+		r.Printf("    Node labels and annotations left alone (-label-nodes=false)\n")
 	}
-	sync := cl.syncer(cfg, r.progress)
+	sync := cl.syncer(cfg, r.Progress)
 	if ref := in.Cluster.PasswordSecret; ref != nil {
 		pw, err := nxcalico.ReadPassword(work, cl.core, ref)
 		if err != nil {
@@ -111,34 +77,34 @@ func (r *runner) job(ctx context.Context, cfg *config, cl *clients) (int, error)
 		}
 		sync.Password = pw
 		sync.RotatePassword = cfg.rotate
-		r.printf("    BGP password read from Secret %s (not shown)\n", ref)
+		r.Printf("    BGP password read from Secret %s (not shown)\n", ref)
 	} else if cfg.rotate {
 		return 0, errors.New("-rotate-password: the design names no password secret (nothing was changed)")
 	}
 
-	r.step("Plan")
+	r.Step("Plan")
 	plan, err := sync.Plan(work, in)
 	if err != nil {
 		return 0, fmt.Errorf("%w (nothing was changed)", err)
 	}
-	r.printPlan(plan, cfg.verbose)
+	r.Plan(plan, cfg.verbose)
 	if cfg.planOnly {
 		if plan.Empty() {
-			r.printf("\nNo changes: the leaves and the cluster match the design.\n")
+			r.Printf("\nNo changes: the leaves and the cluster match the design.\n")
 			return exitOK, nil
 		}
 		c, u, d := plan.Counts()
-		r.printf("\nChanges pending: %d to create, %d to update, %d to delete; run without -plan to apply them.\n", c, u, d)
+		r.Printf("\nChanges pending: %d to create, %d to update, %d to delete; run without -plan to apply them.\n", c, u, d)
 		return exitPending, nil
 	}
 
 	if plan.Empty() {
-		r.step("Apply: nothing to change")
+		r.Step("Apply: nothing to change")
 	} else {
-		r.step("Apply (Calico removals, then leaf neighbors, then node labels, then Calico additions)")
+		r.Step("Apply (Calico removals, then leaf neighbors, then node labels, then Calico additions)")
 		rep, err := sync.Apply(work, plan)
 		if rep != nil {
-			r.lines(rep.String())
+			r.Lines(rep.String())
 		}
 		if err != nil {
 			return 0, err
@@ -147,13 +113,13 @@ func (r *runner) job(ctx context.Context, cfg *config, cl *clients) (int, error)
 
 	var v *nxcalico.Verification
 	if cfg.wait > 0 {
-		r.step("Verify the eBGP sessions on both ends (waiting up to %s)", cfg.wait)
+		r.Step("Verify the eBGP sessions on both ends (waiting up to %s)", cfg.wait)
 		sync.Progress = nil
 		waitCtx, cancelWait := context.WithTimeout(ctx, cfg.wait)
 		defer cancelWait()
 		v, err = sync.WaitEstablished(waitCtx, in, verifyPoll)
 		if v != nil {
-			r.lines(v.String())
+			r.Lines(v.String())
 		}
 		if err != nil {
 			if ctx.Err() == nil && v != nil {
@@ -168,18 +134,9 @@ func (r *runner) job(ctx context.Context, cfg *config, cl *clients) (int, error)
 	if v != nil {
 		sessions = fmt.Sprintf("%d/%d sessions established", len(v.Sessions), len(v.Sessions))
 	}
-	r.printf("\nDone in %s: %d created, %d updated, %d deleted on %d leaves and the cluster; %s.\n",
-		r.elapsed(), c, u, d, len(in.Leaves), sessions)
+	r.Printf("\nDone in %s: %d created, %d updated, %d deleted on %d leaves and the cluster; %s.\n",
+		r.Elapsed(), c, u, d, len(in.Leaves), sessions)
 	return exitOK, nil
-}
-
-// printPlan prints per switch and for the cluster what changes; with verbose, every object.
-func (r *runner) printPlan(p *nxcalico.Plan, verbose bool) {
-	if verbose {
-		r.lines(p.String())
-		return
-	}
-	r.lines(p.Summary() + "(run with -v to see every object)\n")
 }
 
 // certificateHint explains a TLS certificate that was not trusted; empty for other errors.

@@ -29,6 +29,7 @@ import (
 	"github.com/nxcalico/nxcalico"
 	"github.com/nxcalico/nxcalico/design"
 	"github.com/nxcalico/nxcalico/internal/lab"
+	"github.com/nxcalico/nxcalico/internal/steps"
 	"github.com/nxcalico/nxcalico/nxos"
 )
 
@@ -54,42 +55,29 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	r := &runner{stdout: stdout, start: time.Now()}
+	r := &runner{steps.New(stdout)}
 	if err := r.run(ctx, *out, *verbose); err != nil {
-		fmt.Fprintf(stderr, "\ncasestudy: FAILED after %s: %v\n", r.elapsed(), err)
+		fmt.Fprintf(stderr, "\ncasestudy: FAILED after %s: %v\n", r.Elapsed(), err)
 		return 1
 	}
 	return 0
 }
 
-type runner struct {
-	stdout io.Writer
-	start  time.Time
-	n      int
-}
-
-func (r *runner) elapsed() string { return time.Since(r.start).Round(time.Millisecond).String() }
-
-// step prints a numbered step header.
-func (r *runner) step(format string, args ...any) {
-	r.n++
-	fmt.Fprintf(r.stdout, "\n[%d] %s  (%s)\n", r.n, fmt.Sprintf(format, args...), r.elapsed())
-}
-
-func (r *runner) printf(format string, args ...any) { fmt.Fprintf(r.stdout, format, args...) }
+// runner runs the case study, printing its steps.
+type runner struct{ *steps.Printer }
 
 func (r *runner) run(ctx context.Context, outDir string, verbose bool) error {
-	r.printf("nxcalico case study: Cisco NX-OS VXLAN EVPN leaves peering with Calico nodes over eBGP\n")
+	r.Printf("nxcalico case study: Cisco NX-OS VXLAN EVPN leaves peering with Calico nodes over eBGP\n")
 
-	r.step("Validate the reference design")
+	r.Step("Validate the reference design")
 	d := design.CaseStudy()
 	in, err := design.Derive(d)
 	if err != nil {
 		return err
 	}
-	r.printf("    fabric AS %s, VRF %s, anycast gateway Vlan%s %s %s\n", d.Fabric.ASN, d.Fabric.VRF,
+	r.Printf("    fabric AS %s, VRF %s, anycast gateway Vlan%s %s %s\n", d.Fabric.ASN, d.Fabric.VRF,
 		d.Fabric.AnycastGateway.VLAN, d.Fabric.AnycastGateway.IPv4, d.Fabric.AnycastGateway.IPv6)
-	r.printf("    cluster %s AS %s: %d nodes on %d leaf pair(s), %d leaves; %d eBGP sessions expected\n",
+	r.Printf("    cluster %s AS %s: %d nodes on %d leaf pair(s), %d leaves; %d eBGP sessions expected\n",
 		in.Cluster.Name, in.Cluster.ASN, len(in.Nodes), len(in.Pairs), len(in.Leaves), in.SessionCount())
 
 	if outDir != "" {
@@ -100,50 +88,40 @@ func (r *runner) run(ctx context.Context, outDir string, verbose bool) error {
 		if err := nxcalico.WriteArtifacts(outDir, arts); err != nil {
 			return err
 		}
-		r.printf("    wrote %d files to %s\n", len(arts), outDir)
+		r.Printf("    wrote %d files to %s\n", len(arts), outDir)
 	}
 
-	r.step("Start simulated leaves and an in-process Kubernetes API server with Calico's CRDs")
+	r.Step("Start simulated leaves and an in-process Kubernetes API server with Calico's CRDs")
 	env, err := lab.Start(ctx, in)
 	if err != nil {
 		return err
 	}
 	defer env.Close()
 	for _, l := range in.Leaves {
-		r.printf("    %-9s NX-API at %s (TLS verified)\n", l.Name, env.Sims[l.Name].URL())
+		r.Printf("    %-9s NX-API at %s (TLS verified)\n", l.Name, env.Sims[l.Name].URL())
 	}
-	r.printf("    Kubernetes API at %s\n", env.API.Config().Host)
+	r.Printf("    Kubernetes API at %s\n", env.API.Config().Host)
 
 	sync := env.Syncer()
-	sync.Progress = func(s nxcalico.Step) {
-		name := s.Side
-		if s.Name != "" {
-			name += " " + s.Name
-		}
-		line := fmt.Sprintf("    %-16s %-9s %s", name, s.What, s.Detail)
-		if s.Err != nil {
-			line += "  error: " + s.Err.Error()
-		}
-		r.printf("%s\n", strings.TrimRight(line, " "))
-	}
+	sync.Progress = r.Progress
 
-	r.step("Plan")
+	r.Step("Plan")
 	plan, err := sync.Plan(ctx, in)
 	if err != nil {
 		return err
 	}
-	printPlan(r, plan, verbose)
+	r.Plan(plan, verbose)
 
-	r.step("Apply (leaf neighbors first, then node labels, then Calico peers)")
+	r.Step("Apply (leaf neighbors first, then node labels, then Calico peers)")
 	rep, err := sync.Apply(ctx, plan)
 	if err != nil {
 		return err
 	}
 	for _, line := range strings.Split(strings.TrimSpace(rep.String()), "\n") {
-		r.printf("    %s\n", line)
+		r.Printf("    %s\n", line)
 	}
 
-	r.step("Verify the eBGP sessions on both ends")
+	r.Step("Verify the eBGP sessions on both ends")
 	reporter, stopReporter := context.WithCancel(ctx)
 	defer stopReporter()
 	go env.Reporter.Run(reporter, 200*time.Millisecond)
@@ -151,7 +129,7 @@ func (r *runner) run(ctx context.Context, outDir string, verbose bool) error {
 	v, err := sync.WaitEstablished(ctx, in, 250*time.Millisecond)
 	if v != nil {
 		for _, line := range strings.Split(strings.TrimRight(v.String(), "\n"), "\n") {
-			r.printf("    %s\n", line)
+			r.Printf("    %s\n", line)
 		}
 	}
 	if err != nil {
@@ -159,30 +137,19 @@ func (r *runner) run(ctx context.Context, outDir string, verbose bool) error {
 	}
 	stopReporter()
 
-	r.step("Plan again: the leaves and the cluster already match the design")
+	r.Step("Plan again: the leaves and the cluster already match the design")
 	again, err := sync.Plan(ctx, in)
 	if err != nil {
 		return err
 	}
 	if !again.Empty() {
-		r.printf("%s", again)
+		r.Printf("%s", again)
 		return errors.New("the second plan is not empty")
 	}
-	r.printf("    no changes\n")
+	r.Printf("    no changes\n")
 
 	c, u, del := plan.Counts()
-	r.printf("\nDone in %s: %d objects created, %d updated, %d deleted on %d leaves and the cluster; %d/%d sessions established; second plan empty.\n",
-		r.elapsed(), c, u, del, len(in.Leaves), len(v.Sessions), len(v.Sessions))
+	r.Printf("\nDone in %s: %d objects created, %d updated, %d deleted on %d leaves and the cluster; %d/%d sessions established; second plan empty.\n",
+		r.Elapsed(), c, u, del, len(in.Leaves), len(v.Sessions), len(v.Sessions))
 	return nil
-}
-
-// printPlan prints per switch and for the cluster what changes; with verbose, every object.
-func printPlan(r *runner, p *nxcalico.Plan, verbose bool) {
-	text := p.Summary() + "(run with -v to see every object)"
-	if verbose {
-		text = p.String()
-	}
-	for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
-		r.printf("    %s\n", line)
-	}
 }
