@@ -341,36 +341,33 @@ func writeBGP(w *cliWriter, ent *dme.Object) {
 	}
 	w.block()
 	w.line(0, "router bgp", inst.Get("asn"))
-	def := kidWith(inst, "bgpDom", "name", "default")
-	if def != nil {
-		if id := def.Get("rtrId"); id != "" {
-			w.line(1, "router-id", id)
-		}
-		writeGracefulRestart(w, def, 1)
-		writeDomAFs(w, def, 1)
-		for _, t := range kids(def, "bgpPeerCont") {
-			w.line(1, "template peer", t.Get("name"))
-			writePeerBody(w, t, 2)
-		}
-		for _, p := range kids(def, "bgpPeer") {
-			w.line(1, "neighbor", p.Get("addr"))
-			writePeerBody(w, p, 2)
-		}
+	if def := kidWith(inst, "bgpDom", "name", "default"); def != nil {
+		writeDom(w, def, 1)
 	}
 	for _, dom := range kids(inst, "bgpDom") {
 		if dom.Get("name") == "default" {
 			continue
 		}
 		w.line(1, "vrf", dom.Get("name"))
-		if id := dom.Get("rtrId"); id != "" {
-			w.line(2, "router-id", id)
-		}
-		writeGracefulRestart(w, dom, 2)
-		writeDomAFs(w, dom, 2)
-		for _, p := range kids(dom, "bgpPeer") {
-			w.line(2, "neighbor", p.Get("addr"))
-			writePeerBody(w, p, 3)
-		}
+		writeDom(w, dom, 2)
+	}
+}
+
+// writeDom writes a BGP domain's body at indent ind: router-id, graceful restart, address
+// families, peer templates (only the default domain has them) and neighbors.
+func writeDom(w *cliWriter, dom *dme.Object, ind int) {
+	if id := dom.Get("rtrId"); id != "" {
+		w.line(ind, "router-id", id)
+	}
+	writeGracefulRestart(w, dom, ind)
+	writeDomAFs(w, dom, ind)
+	for _, t := range kids(dom, "bgpPeerCont") {
+		w.line(ind, "template peer", t.Get("name"))
+		writePeerBody(w, t, ind+1)
+	}
+	for _, p := range kids(dom, "bgpPeer") {
+		w.line(ind, "neighbor", p.Get("addr"))
+		writePeerBody(w, p, ind+1)
 	}
 }
 
