@@ -19,7 +19,7 @@
 //
 // Package addressing holds the IP plan primitives, package design the typed model, its strict YAML
 // form, cross-side validation and the derived intent; packages nxos and calico render and apply each
-// side. Their test kits, nxos/nxostest (an NX-API REST simulator) and calico/calicotest (a real
+// side. Their test kits, nxos/nxostest (an NX-API REST simulator) and kit/calicotest (a real
 // Kubernetes API server with Calico's CRDs, in-process), let programs that use the SDK be tested
 // without a switch or a cluster.
 package nxcalico

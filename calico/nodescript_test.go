@@ -1,6 +1,7 @@
 package calico
 
 import (
+	"github.com/nxcalico/nxcalico/design/designtest"
 	"net/netip"
 	"os/exec"
 	"strings"
@@ -39,9 +40,9 @@ func scriptRoutes(t *testing.T, script string) []design.Route {
 }
 
 func TestNodeScriptHasExactlyTheIntentRoutes(t *testing.T) {
-	reach := uniqueLoopbackDesign()
+	reach := designtest.UniqueLoopbacks()
 	reach.Peering.NodeReachability = design.ReachableBy
-	explicit := uniqueLoopbackDesign()
+	explicit := designtest.UniqueLoopbacks()
 	explicit.Peering.NodeRoutes = []netip.Prefix{netip.MustParsePrefix("10.255.0.0/24"), netip.MustParsePrefix("fd00:255::/64")}
 	designs := map[string]*design.Design{"reachableBy": reach, "explicit routes": explicit}
 	for _, rd := range renderDesigns {
@@ -95,7 +96,7 @@ func TestNodeScriptQuotesTheInterface(t *testing.T) {
 }
 
 func TestNodePatches(t *testing.T) {
-	in := renderIntent(t, uniqueLoopbackDesign())
+	in := renderIntent(t, designtest.UniqueLoopbacks())
 	patches := NodePatches(in)
 	if len(patches) != len(in.Nodes) {
 		t.Fatalf("%d patches for %d nodes", len(patches), len(in.Nodes))

@@ -1,6 +1,7 @@
 package calico
 
 import (
+	"github.com/nxcalico/nxcalico/design/designtest"
 	"testing"
 )
 
@@ -13,7 +14,7 @@ func BenchmarkRender(b *testing.B) {
 		name   string
 		shared bool
 	}{{"unique", false}, {"shared", true}} {
-		in := renderIntent(b, scaleDesign(racks, nodesPerRack, c.shared))
+		in := renderIntent(b, designtest.Scale(racks, nodesPerRack, c.shared))
 		if len(in.Nodes) != racks*nodesPerRack || in.Cluster.SharedLoopbacks != c.shared {
 			b.Fatalf("scale design: %d nodes, shared %v", len(in.Nodes), in.Cluster.SharedLoopbacks)
 		}

@@ -3,6 +3,7 @@ package calico
 import (
 	"bytes"
 	"fmt"
+	"github.com/nxcalico/nxcalico/design/designtest"
 	"net/netip"
 	"strings"
 	"testing"
@@ -219,7 +220,7 @@ func peerIPs(objs *Objects, sel string) []string {
 }
 
 func TestRenderPerPairPeersSelectTheirPair(t *testing.T) {
-	in, objs := renderDesign(t, uniqueLoopbackDesign())
+	in, objs := renderDesign(t, designtest.UniqueLoopbacks())
 	if in.Cluster.SharedLoopbacks {
 		t.Fatal("the unique-loopback design derived shared loopbacks")
 	}
@@ -259,7 +260,7 @@ func TestRenderPerPairPeersSelectTheirPair(t *testing.T) {
 
 func TestRenderSharedLoopbackPeerCountIsIndependentOfScale(t *testing.T) {
 	for _, size := range []struct{ pairs, nodes int }{{1, 1}, {2, 3}, {60, 10}} {
-		in, objs := renderDesign(t, scaleDesign(size.pairs, size.nodes, true))
+		in, objs := renderDesign(t, designtest.Scale(size.pairs, size.nodes, true))
 		if !in.Cluster.SharedLoopbacks {
 			t.Fatalf("%d pairs: shared loopbacks not derived", size.pairs)
 		}
@@ -273,15 +274,15 @@ func TestRenderSharedLoopbackPeerCountIsIndependentOfScale(t *testing.T) {
 			}
 		}
 	}
-	_, unique := renderDesign(t, scaleDesign(60, 10, false))
+	_, unique := renderDesign(t, designtest.Scale(60, 10, false))
 	if len(unique.BGPPeers) != 60*2*2 {
 		t.Errorf("60 unique pairs: %d BGPPeers, want %d", len(unique.BGPPeers), 60*2*2)
 	}
 }
 
 func TestRenderReachableBy(t *testing.T) {
-	static := uniqueLoopbackDesign()
-	reach := uniqueLoopbackDesign()
+	static := designtest.UniqueLoopbacks()
+	reach := designtest.UniqueLoopbacks()
 	reach.Peering.NodeReachability = design.ReachableBy
 	tests := []struct {
 		name string
@@ -290,7 +291,7 @@ func TestRenderReachableBy(t *testing.T) {
 	}{
 		{"static routes", static, map[addressing.Family]string{addressing.IPv4: "", addressing.IPv6: ""}},
 		{"reachableBy", reach, map[addressing.Family]string{addressing.IPv4: "172.16.0.1", addressing.IPv6: "fd00:172:16::1"}},
-		{"shared reachableBy", sharedLoopbackDesign(), map[addressing.Family]string{addressing.IPv4: "10.10.0.1", addressing.IPv6: "2001:db8:10::1"}},
+		{"shared reachableBy", designtest.SharedLoopbacks(), map[addressing.Family]string{addressing.IPv4: "10.10.0.1", addressing.IPv6: "2001:db8:10::1"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -327,7 +328,7 @@ func stringPaths(v any, path string, fn func(path, s string)) {
 }
 
 func TestRenderPasswordIsOnlyASecretKeyRef(t *testing.T) {
-	d := sharedLoopbackDesign()
+	d := designtest.SharedLoopbacks()
 	secret := d.Peering.PasswordSecret
 	_, objs := renderDesign(t, d)
 	y, err := objs.YAML()

@@ -1,6 +1,7 @@
 package calico
 
 import (
+	"github.com/nxcalico/nxcalico/design/designtest"
 	"net/netip"
 	"strings"
 	"testing"
@@ -107,7 +108,7 @@ func TestPairPeerNames(t *testing.T) {
 // TestPeerNamesNeverCollide renders designs whose pair and leaf names would run together if they
 // were joined with '-' and checks every peer keeps its own object.
 func TestPeerNamesNeverCollide(t *testing.T) {
-	d := uniqueLoopbackDesign()
+	d := designtest.UniqueLoopbacks()
 	d.Fabric.LeafPairs[0].Name = "r1"
 	d.Fabric.LeafPairs[0].Leaves[0].Name = "a-1" // nxcalico-r1-a-1-ipv4 …
 	d.Fabric.LeafPairs[1].Name = "r1-a"
@@ -115,7 +116,7 @@ func TestPeerNamesNeverCollide(t *testing.T) {
 	d.Fabric.LeafPairs[1].Leaves[1].Name = "LEAF_B2"
 	d.Fabric.LeafPairs[2].Leaves[0].Name = "leaf-b2" // alike LEAF_B2, but in another pair
 	d.Cluster.Nodes[0].LeafPair, d.Cluster.Nodes[1].LeafPair, d.Cluster.Nodes[2].LeafPair = "r1", "r1", "r1-a"
-	for _, dd := range []*design.Design{d, scaleDesign(300, 1, false)} {
+	for _, dd := range []*design.Design{d, designtest.Scale(300, 1, false)} {
 		in, objs := renderDesign(t, dd)
 		if len(objs.BGPPeers) != len(in.Cluster.Peers) {
 			t.Fatalf("%d peers in the intent, %d BGPPeers", len(in.Cluster.Peers), len(objs.BGPPeers))

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/nxcalico/nxcalico"
-	"github.com/nxcalico/nxcalico/internal/steps"
+	"github.com/nxcalico/nxcalico/examples/internal/steps"
 )
 
 // verifyPoll is how often the sessions are read while waiting for them.

@@ -19,7 +19,7 @@ import (
 
 	"github.com/nxcalico/nxcalico/calico"
 	"github.com/nxcalico/nxcalico/design"
-	"github.com/nxcalico/nxcalico/internal/lab"
+	"github.com/nxcalico/nxcalico/kit/lab"
 )
 
 // bgpPassword is the BGP password the tests keep in the cluster's Secret; no output may show it.

@@ -5,7 +5,7 @@
 //
 // It validates the corrected design (design.CaseStudy), starts simulated leaves Leaf2101 and
 // Leaf2102 (NX-API REST over TLS, nxos/nxostest) and a real Kubernetes API server with Calico's
-// CRDs in-process (calico/calicotest), prints the joint plan, applies it — leaves first, then the
+// CRDs in-process (kit/calicotest), prints the joint plan, applies it — leaves first, then the
 // Calico objects — verifies that every eBGP session is established on both ends (a calico-node
 // stand-in reports the nodes' side from the simulated leaves), plans again to show that nothing is
 // left to change, and prints a summary. With -out it also writes the rendered artifacts (NX-OS
@@ -28,8 +28,8 @@ import (
 
 	"github.com/nxcalico/nxcalico"
 	"github.com/nxcalico/nxcalico/design"
-	"github.com/nxcalico/nxcalico/internal/lab"
-	"github.com/nxcalico/nxcalico/internal/steps"
+	"github.com/nxcalico/nxcalico/examples/internal/steps"
+	"github.com/nxcalico/nxcalico/kit/lab"
 	"github.com/nxcalico/nxcalico/nxos"
 )
 

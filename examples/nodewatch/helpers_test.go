@@ -20,7 +20,7 @@ import (
 	"k8s.io/klog/v2"
 
 	"github.com/nxcalico/nxcalico/design"
-	"github.com/nxcalico/nxcalico/internal/lab"
+	"github.com/nxcalico/nxcalico/kit/lab"
 	"github.com/nxcalico/nxcalico/nxos/nxostest"
 )
 

@@ -14,7 +14,7 @@ import (
 
 	"github.com/nxcalico/nxcalico/calico"
 	"github.com/nxcalico/nxcalico/design"
-	"github.com/nxcalico/nxcalico/internal/lab"
+	"github.com/nxcalico/nxcalico/kit/lab"
 )
 
 const leaseNS = "kube-system"

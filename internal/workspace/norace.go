@@ -1,0 +1,6 @@
+//go:build !race
+
+package workspace
+
+// raceEnabled is true when the tests were built with -race; the modules' tests then are too.
+const raceEnabled = false
