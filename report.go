@@ -13,8 +13,9 @@ func (p *Plan) String() string {
 	var b strings.Builder
 	c, u, d := p.Counts()
 	fmt.Fprintf(&b, "Plan for cluster %s: %d leaves, %d nodes — %d to create, %d to update, %d to delete\n",
-		p.Intent.Cluster.Name, len(p.Intent.Leaves), len(p.Intent.Nodes), c, u, d)
-	for _, l := range p.Leaves {
+		p.intent.Cluster.Name, len(p.intent.Leaves), len(p.intent.Nodes), c, u, d)
+	for _, lp := range p.leaves {
+		l := lp.plan
 		b.WriteString("\n")
 		if l.Empty() {
 			fmt.Fprintf(&b, "%s: no changes\n", l.Leaf)
@@ -25,20 +26,20 @@ func (p *Plan) String() string {
 			b.WriteString("\n")
 		}
 	}
-	if p.Calico != nil {
+	if p.calico != nil {
 		b.WriteString("\n")
-		text := p.Calico.String()
-		if p.Calico.Empty() {
-			text = fmt.Sprintf("Calico (%s): no changes\n", p.Calico.Group)
+		text := p.calico.String()
+		if p.calico.Empty() {
+			text = fmt.Sprintf("Calico (%s): no changes\n", p.calico.Group)
 		}
 		b.WriteString(text)
 		if !strings.HasSuffix(text, "\n") {
 			b.WriteString("\n")
 		}
 	}
-	if len(p.Nodes) > 0 {
-		fmt.Fprintf(&b, "\nNodes: %d to label\n", len(p.Nodes))
-		for _, n := range p.Nodes {
+	if len(p.nodes) > 0 {
+		fmt.Fprintf(&b, "\nNodes: %d to label\n", len(p.nodes))
+		for _, n := range p.nodes {
 			keys := make([]string, 0, len(n.Labels)+len(n.Annotations))
 			for k, v := range n.Labels {
 				keys = append(keys, k+"="+v)
@@ -60,19 +61,20 @@ func (p *Plan) Summary() string {
 	var b strings.Builder
 	c, u, d := p.Counts()
 	fmt.Fprintf(&b, "%d to create, %d to update, %d to delete\n", c, u, d)
-	for _, l := range p.Leaves {
+	for _, lp := range p.leaves {
+		l := lp.plan
 		lc, lu, ld := l.Counts()
 		fmt.Fprintf(&b, "%-9s +%d ~%d -%d\n", l.Leaf, lc, lu, ld)
 	}
-	if p.Calico != nil {
-		cc, cu, cd := p.Calico.Count()
-		fmt.Fprintf(&b, "%-9s +%d ~%d -%d  (%s)\n", "calico", cc, cu, cd, p.Calico.Group)
-		for _, ch := range p.Calico.Changes {
+	if p.calico != nil {
+		cc, cu, cd := p.calico.Count()
+		fmt.Fprintf(&b, "%-9s +%d ~%d -%d  (%s)\n", "calico", cc, cu, cd, p.calico.Group)
+		for _, ch := range p.calico.Changes {
 			fmt.Fprintf(&b, "  %s %s\n", ch.Action, ch.Object)
 		}
 	}
-	if len(p.Nodes) > 0 {
-		fmt.Fprintf(&b, "%-9s ~%d (labels and annotations)\n", "nodes", len(p.Nodes))
+	if len(p.nodes) > 0 {
+		fmt.Fprintf(&b, "%-9s ~%d (labels and annotations)\n", "nodes", len(p.nodes))
 	}
 	return b.String()
 }

@@ -68,43 +68,123 @@ type Step struct {
 }
 
 // Plan is what Apply would change, on every switch and in the cluster. Its String is the report a
-// person reviews before applying; it never contains a password.
+// person reviews before applying; it never contains a password. A Plan is read-only: each leaf's
+// configuration is kept with its switch plan, and the plan records the Syncer's choices it was made
+// with (switches, retired leaves, the Nodes client, the password), so Apply refuses a plan made
+// for other choices instead of applying half of it.
 type Plan struct {
-	// Intent is the design the plan brings the devices to.
-	Intent *design.Intent
-	// Leaves are the switch plans, ordered by switch name.
-	Leaves []*nxos.Plan
-	// Calico is the plan of the cluster's Calico objects.
-	Calico *calico.Plan
-	// Nodes are the Node label and annotation patches that change something; empty when the
-	// Syncer has no Nodes client or every node already carries them.
-	Nodes []calico.NodePatch
-
-	configs []*nxos.LeafConfig
+	intent *design.Intent
+	leaves []leafPlan // ordered by switch name
+	calico *calico.Plan
+	nodes  []calico.NodePatch
+	made   choices
 }
+
+// leafPlan is one switch's rendered configuration and its plan, kept together.
+type leafPlan struct {
+	config *nxos.LeafConfig
+	plan   *nxos.Plan
+}
+
+// choices are what of a Syncer a plan depends on.
+type choices struct {
+	switches, retired []string // sorted leaf names
+	calico            *calico.Client
+	nodes             kubernetes.Interface
+	password          design.Secret
+	rotate            bool
+}
+
+// choicesOf records the Syncer's choices.
+func (s *Syncer) choicesOf() choices {
+	c := choices{calico: s.Calico, nodes: s.Nodes, password: s.Password, rotate: s.RotatePassword}
+	for name := range s.Switches {
+		c.switches = append(c.switches, name)
+	}
+	for name := range s.Retired {
+		c.retired = append(c.retired, name)
+	}
+	slices.Sort(c.switches)
+	slices.Sort(c.retired)
+	return c
+}
+
+// differences lists, in words, where c differs from the choices a plan was made with.
+func (c choices) differences(made choices) []string {
+	var out []string
+	if !slices.Equal(c.switches, made.switches) {
+		out = append(out, fmt.Sprintf("switches %v, the plan was made for %v", c.switches, made.switches))
+	}
+	if !slices.Equal(c.retired, made.retired) {
+		out = append(out, fmt.Sprintf("retired leaves %v, the plan was made for %v", c.retired, made.retired))
+	}
+	if c.calico != made.calico {
+		out = append(out, "another Calico client")
+	}
+	if c.nodes != made.nodes {
+		out = append(out, "another Nodes client")
+	}
+	if c.password != made.password {
+		out = append(out, "another BGP password")
+	}
+	if c.rotate != made.rotate {
+		out = append(out, fmt.Sprintf("RotatePassword %t, the plan was made with %t", c.rotate, made.rotate))
+	}
+	return out
+}
+
+// Intent is the design the plan brings the devices to.
+func (p *Plan) Intent() *design.Intent { return p.intent }
+
+// Leaves returns the switch plans, ordered by switch name (leaves of the design and retired
+// leaves). The slice is the caller's; the plans are shared and must not be changed.
+func (p *Plan) Leaves() []*nxos.Plan {
+	out := make([]*nxos.Plan, len(p.leaves))
+	for i, l := range p.leaves {
+		out[i] = l.plan
+	}
+	return out
+}
+
+// Leaf returns the plan of the named switch, or nil.
+func (p *Plan) Leaf(name string) *nxos.Plan {
+	for _, l := range p.leaves {
+		if l.config.Leaf == name {
+			return l.plan
+		}
+	}
+	return nil
+}
+
+// Calico is the plan of the cluster's Calico objects.
+func (p *Plan) Calico() *calico.Plan { return p.calico }
+
+// Nodes returns the Node label and annotation patches that change something; empty when the
+// Syncer has no Nodes client or every node already carries them. The slice is the caller's.
+func (p *Plan) Nodes() []calico.NodePatch { return slices.Clone(p.nodes) }
 
 // Empty reports whether the plan changes nothing anywhere.
 func (p *Plan) Empty() bool {
-	for _, l := range p.Leaves {
-		if !l.Empty() {
+	for _, l := range p.leaves {
+		if !l.plan.Empty() {
 			return false
 		}
 	}
-	return (p.Calico == nil || p.Calico.Empty()) && len(p.Nodes) == 0
+	return (p.calico == nil || p.calico.Empty()) && len(p.nodes) == 0
 }
 
 // Counts returns how many objects the plan creates, updates and deletes across all switches and
 // the cluster (node patches count as updates).
 func (p *Plan) Counts() (create, update, del int) {
-	for _, l := range p.Leaves {
-		c, u, d := l.Counts()
+	for _, l := range p.leaves {
+		c, u, d := l.plan.Counts()
 		create, update, del = create+c, update+u, del+d
 	}
-	if p.Calico != nil {
-		c, u, d := p.Calico.Count()
+	if p.calico != nil {
+		c, u, d := p.calico.Count()
 		create, update, del = create+c, update+u, del+d
 	}
-	return create, update + len(p.Nodes), del
+	return create, update + len(p.nodes), del
 }
 
 func (s *Syncer) logger() *slog.Logger {
@@ -143,8 +223,6 @@ func (s *Syncer) check(in *design.Intent) error {
 			errs = append(errs, fmt.Errorf("nxcalico: retired leaf %q has no client", name))
 		case in.Leaf(name) != nil:
 			errs = append(errs, fmt.Errorf("nxcalico: retired leaf %q is a leaf of the design", name))
-		case len(in.Leaves) == 0:
-			errs = append(errs, fmt.Errorf("nxcalico: retired leaf %q: the design has no leaves to take its VRF and names from", name))
 		}
 	}
 	if s.Calico == nil {
@@ -208,45 +286,55 @@ func (s *Syncer) Plan(ctx context.Context, in *design.Intent) (*Plan, error) {
 		return nil, err
 	}
 	for name := range s.Retired {
-		cfg, err := nxos.RetireConfig(name, in.Leaves[0].VRF, in.Leaves[0].Names)
+		cfg, err := nxos.RetireConfig(name, in.Fabric)
 		if err != nil {
 			return nil, err
 		}
 		configs = append(configs, cfg)
 	}
-	// Plans come back ordered by switch name; the configs must be in the same order.
 	slices.SortFunc(configs, func(a, b *nxos.LeafConfig) int { return strings.Compare(a.Leaf, b.Leaf) })
 	objects, err := calico.Render(in)
 	if err != nil {
 		return nil, err
 	}
-	p := &Plan{Intent: in, configs: configs}
-	p.Calico, err = s.Calico.Plan(ctx, in.Cluster.Name, objects.All())
+	p := &Plan{intent: in, made: s.choicesOf()}
+	p.calico, err = s.Calico.Plan(ctx, in.Cluster.Name, objects.All())
 	if err != nil {
 		return nil, fmt.Errorf("nxcalico: planning Calico: %w", err)
 	}
-	c, u, d := p.Calico.Count()
+	c, u, d := p.calico.Count()
 	s.emit(Step{Side: "calico", What: "planned", Detail: fmt.Sprintf("%d to create, %d to update, %d to delete", c, u, d)})
 	// The switches never read a password back, so a plan cannot see that theirs differs; when
 	// Calico's peers are about to use another password Secret, the leaves must get the password.
-	rotate := s.RotatePassword || (!s.Password.IsZero() && passwordRefChanges(p.Calico))
+	rotate := s.RotatePassword || (!s.Password.IsZero() && passwordRefChanges(p.calico))
 	fleet, err := s.fleet(false, rotate)
 	if err != nil {
 		return nil, err
 	}
-	results, err := fleet.Plan(ctx, s.targets(configs, nil))
+	leaves := make([]leafPlan, len(configs))
+	for i, c := range configs {
+		leaves[i].config = c
+	}
+	results, err := fleet.Plan(ctx, s.targets(leaves))
 	if err != nil {
 		return nil, fmt.Errorf("nxcalico: planning the leaves: %w", err)
 	}
+	byName := make(map[string]*nxos.Plan, len(results))
 	for _, r := range results {
-		p.Leaves = append(p.Leaves, r.Plan)
+		byName[r.Switch] = r.Plan
 	}
+	for i := range leaves {
+		if leaves[i].plan = byName[leaves[i].config.Leaf]; leaves[i].plan == nil {
+			return nil, fmt.Errorf("nxcalico: planning the leaves: no plan for %s", leaves[i].config.Leaf)
+		}
+	}
+	p.leaves = leaves
 	if s.Nodes != nil {
-		p.Nodes, err = nodeChanges(ctx, s.Nodes, calico.NodePatches(in))
+		p.nodes, err = nodeChanges(ctx, s.Nodes, calico.NodePatches(in))
 		if err != nil {
 			return nil, fmt.Errorf("nxcalico: planning node labels: %w", err)
 		}
-		s.emit(Step{Side: "nodes", What: "planned", Detail: fmt.Sprintf("%d to label", len(p.Nodes))})
+		s.emit(Step{Side: "nodes", What: "planned", Detail: fmt.Sprintf("%d to label", len(p.nodes))})
 	}
 	return p, nil
 }
@@ -267,17 +355,15 @@ func passwordRefChanges(p *calico.Plan) bool {
 	return false
 }
 
-func (s *Syncer) targets(configs []*nxos.LeafConfig, plans []*nxos.Plan) []nxos.Target {
-	ts := make([]nxos.Target, len(configs))
-	for i, c := range configs {
-		client := s.Switches[c.Leaf]
+// targets are the fleet's targets for the leaves, with their plans when they have one.
+func (s *Syncer) targets(leaves []leafPlan) []nxos.Target {
+	ts := make([]nxos.Target, len(leaves))
+	for i, l := range leaves {
+		client := s.Switches[l.config.Leaf]
 		if client == nil {
-			client = s.Retired[c.Leaf]
+			client = s.Retired[l.config.Leaf]
 		}
-		ts[i] = nxos.Target{Name: c.Leaf, Client: client, Config: c}
-		if plans != nil {
-			ts[i].Plan = plans[i]
-		}
+		ts[i] = nxos.Target{Name: l.config.Leaf, Client: client, Config: l.config, Plan: l.plan}
 	}
 	return ts
 }
@@ -330,6 +416,9 @@ type Report struct {
 	CalicoRemoved, CalicoApplied *calico.Result
 	// Nodes are the nodes labelled and annotated.
 	Nodes []string
+	// StatusPruned are the CalicoNodeStatus objects Verify had made for nodes that have left the
+	// design, deleted by Apply.
+	StatusPruned []string
 }
 
 // String summarises the report, one line per side.
@@ -371,19 +460,23 @@ func (r *Report) String() string {
 //  2. every switch, one POST each (neighbors added and removed; bounded concurrency, and with
 //     AllOrNothing the switches already changed are restored when one fails);
 //  3. Node labels and annotations (per-pair BGPPeers select on them);
-//  4. Calico creates and updates, so new peers appear only once the leaves expect them.
+//  4. Calico creates and updates, so new peers appear only once the leaves expect them;
+//  5. the CalicoNodeStatus objects Verify made for nodes that have left the design are deleted.
 //
 // A failure stops the run before the next phase, and the error says what was changed before it;
 // the Report holds the same. Nothing is half-applied silently.
 func (s *Syncer) Apply(ctx context.Context, p *Plan) (*Report, error) {
-	if p == nil || p.Intent == nil {
+	if p == nil || p.intent == nil {
 		return nil, errors.New("nxcalico: Apply: plan not made by Syncer.Plan")
 	}
-	if err := s.check(p.Intent); err != nil {
+	if err := s.check(p.intent); err != nil {
 		return nil, err
 	}
+	if diff := s.choicesOf().differences(p.made); len(diff) > 0 {
+		return nil, fmt.Errorf("nxcalico: Apply: the Syncer changed since the plan was made (%s): plan again", strings.Join(diff, "; "))
+	}
 	rep := &Report{}
-	removals, additions := splitCalico(p.Calico)
+	removals, additions := splitCalico(p.calico)
 
 	if removals != nil {
 		res, err := s.Calico.Apply(ctx, removals)
@@ -399,20 +492,20 @@ func (s *Syncer) Apply(ctx context.Context, p *Plan) (*Report, error) {
 	if err != nil {
 		return rep, err
 	}
-	rep.Leaves, err = fleet.Apply(ctx, s.targets(p.configs, p.Leaves))
+	rep.Leaves, err = fleet.Apply(ctx, s.targets(p.leaves))
 	if err != nil {
 		return rep, fmt.Errorf("nxcalico: applying the leaves stopped the run (%s): %w", changedSoFar(rep), err)
 	}
 
-	if len(p.Nodes) > 0 {
-		if err := s.Calico.ApplyNodes(ctx, s.Nodes, p.Nodes); err != nil {
+	if len(p.nodes) > 0 {
+		if err := s.Calico.ApplyNodes(ctx, s.Nodes, p.nodes); err != nil {
 			s.emit(Step{Side: "nodes", What: "failed", Err: err})
 			return rep, fmt.Errorf("nxcalico: labelling nodes stopped the run (%s): %w", changedSoFar(rep), err)
 		}
-		for _, n := range p.Nodes {
+		for _, n := range p.nodes {
 			rep.Nodes = append(rep.Nodes, n.Node)
 		}
-		s.emit(Step{Side: "nodes", What: "labelled", Detail: fmt.Sprintf("%d nodes", len(p.Nodes))})
+		s.emit(Step{Side: "nodes", What: "labelled", Detail: fmt.Sprintf("%d nodes", len(p.nodes))})
 	}
 
 	if additions != nil {
@@ -424,6 +517,16 @@ func (s *Syncer) Apply(ctx context.Context, p *Plan) (*Report, error) {
 		}
 		s.emit(Step{Side: "calico", What: "applied", Detail: fmt.Sprintf("%d created, %d updated", len(res.Created), len(res.Updated))})
 	}
+
+	keep := make([]string, len(p.intent.Nodes))
+	for i := range p.intent.Nodes {
+		keep[i] = p.intent.Nodes[i].Name
+	}
+	pruned, err := s.Calico.PruneStatus(ctx, p.intent.Cluster.Name, keep)
+	if err != nil {
+		return rep, fmt.Errorf("nxcalico: pruning the status objects of departed nodes (%s): %w", changedSoFar(rep), err)
+	}
+	rep.StatusPruned = pruned
 	return rep, nil
 }
 

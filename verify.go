@@ -90,8 +90,10 @@ func orDash(s string) string {
 }
 
 // Verify reads the session state of every leaf (one query per switch, in parallel) and of every
-// node (Calico's CalicoNodeStatus) and joins them into one table. It changes no configuration
-// (Calico's status objects are created on first use; see calico.Client.Status).
+// node (Calico's CalicoNodeStatus) and joins them into one table. It changes no configuration of
+// the leaves or of Calico's BGP; it does keep one CalicoNodeStatus per node of the design (the
+// object calico-node reports into), labelled as nxcalico's, and Apply deletes those of nodes that
+// left the design (see calico.Client.Status and PruneStatus).
 func (s *Syncer) Verify(ctx context.Context, in *design.Intent) (*Verification, error) {
 	if err := s.check(in); err != nil {
 		return nil, err
@@ -114,7 +116,7 @@ func (s *Syncer) Verify(ctx context.Context, in *design.Intent) (*Verification, 
 				mu.Unlock()
 				return
 			}
-			sessions, err := s.Switches[l.Name].Sessions(ctx, l.VRF)
+			sessions, err := s.Switches[l.Name].Sessions(ctx, in.Fabric.VRF)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -137,7 +139,7 @@ func (s *Syncer) Verify(ctx context.Context, in *design.Intent) (*Verification, 
 	for i, n := range in.Nodes {
 		names[i] = n.Name
 	}
-	statuses, err := s.Calico.Status(ctx, names)
+	statuses, err := s.Calico.Status(ctx, in.Cluster.Name, names)
 	if err != nil {
 		return nil, fmt.Errorf("nxcalico: reading Calico node status: %w", err)
 	}

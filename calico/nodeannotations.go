@@ -42,16 +42,8 @@ func NodePatches(in *design.Intent) []NodePatch {
 	if in == nil {
 		return nil
 	}
-	var subnet addressing.PrefixPair // gateway subnets; the same on every leaf
-	for _, l := range in.Leaves {
-		if !subnet.Has(addressing.IPv4) && l.Gateway.IPv4.IsValid() {
-			subnet.IPv4 = l.Gateway.IPv4
-		}
-		if !subnet.Has(addressing.IPv6) && l.Gateway.IPv6.IsValid() {
-			subnet.IPv6 = l.Gateway.IPv6
-		}
-	}
-	patches := make([]NodePatch, len(in.Nodes)) // in.Nodes is sorted by name
+	subnet := addressing.PrefixPair{IPv4: in.Fabric.Gateway.IPv4, IPv6: in.Fabric.Gateway.IPv6} // gateway subnets
+	patches := make([]NodePatch, len(in.Nodes))                                                 // in.Nodes is sorted by name
 	for i := range in.Nodes {
 		n := &in.Nodes[i]
 		p := NodePatch{Node: n.Name, Labels: map[string]string{LeafPairLabel: n.Pair}, Annotations: make(map[string]string, 2)}

@@ -52,7 +52,7 @@ func Render(in *design.Intent) (*Objects, error) {
 	if filter != nil {
 		o.BGPFilters = []*v3.BGPFilter{filter}
 	}
-	o.BGPPeers, err = renderBGPPeers(c, filter != nil)
+	o.BGPPeers, err = renderBGPPeers(c, in.Fabric.Gateway, filter != nil)
 	errs = append(errs, err)
 	if err := errors.Join(errs...); err != nil {
 		return nil, err

@@ -383,7 +383,7 @@ func TestRenderErrorsNameTheField(t *testing.T) {
 		{"secret", func(in *design.Intent) { in.Cluster.PasswordSecret = &design.SecretRef{Namespace: "calico-system"} }, []string{`Cluster.PasswordSecret "calico-system/#"`}},
 		{"reachableBy without gateway", func(in *design.Intent) {
 			in.Cluster.Reachability = design.ReachableBy
-			in.Cluster.Gateway.IPv6 = netip.Addr{}
+			in.Fabric.Gateway.IPv6 = netip.Prefix{}
 		}, []string{"Cluster.Peers[2] (2001:193:168:1::4)", "IPv6 anycast gateway"}},
 		{"two errors at once", func(in *design.Intent) {
 			in.Cluster.Name = "x y"

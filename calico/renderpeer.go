@@ -10,6 +10,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/nxcalico/nxcalico/addressing"
 	"github.com/nxcalico/nxcalico/design"
 )
 
@@ -22,7 +23,7 @@ func PairSelector(pair string) string {
 // renderBGPPeers makes the BGPPeers of the cluster intent: a global peer per shared loopback
 // address, or a peer per pair, leaf and family selecting the pair's nodes. With filter, every peer
 // uses the BGPFilter BGPFilterName; a graceful restart time becomes maxRestartTime.
-func renderBGPPeers(c *design.ClusterIntent, filter bool) ([]*v3.BGPPeer, error) {
+func renderBGPPeers(c *design.ClusterIntent, gateway design.AnycastGateway, filter bool) ([]*v3.BGPPeer, error) {
 	var errs []error
 	peers := make([]*v3.BGPPeer, 0, len(c.Peers))
 	var password *v3.BGPPassword
@@ -78,7 +79,7 @@ func renderBGPPeers(c *design.ClusterIntent, filter bool) ([]*v3.BGPPeer, error)
 				peer.Spec.NodeSelector = PairSelector(pair)
 			}
 			if c.Reachability == design.ReachableBy {
-				gw := c.Gateway.Get(p.Family)
+				gw := addressing.PrefixPair{IPv4: gateway.IPv4, IPv6: gateway.IPv6}.Get(p.Family).Addr()
 				if !gw.IsValid() {
 					errs = append(errs, fmt.Errorf("calico: Cluster.Peers[%d] (%s): node reachability %s needs the %s anycast gateway, which is not set",
 						start+i, p.Addr, c.Reachability, p.Family))

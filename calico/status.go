@@ -11,6 +11,8 @@ import (
 	"time"
 
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
 )
 
@@ -51,17 +53,21 @@ type PeerStatus struct {
 // Established reports whether the session is up.
 func (p PeerStatus) Established() bool { return p.State == string(v3.BGPSessionStateEstablished) }
 
-// Status returns the BGP session state of each node, in the order given.
+// Status returns the BGP session state of each node of cluster, in the order given.
 //
 // Calico publishes it through CalicoNodeStatus objects: calico-node on a node fills the status of
 // every CalicoNodeStatus whose spec.node names it, every spec.updatePeriodSeconds. Status makes
-// sure one exists per node — named NodeStatusName(node), requesting the BGP class, refreshed every
-// NodeStatusUpdatePeriod seconds — by a server-side apply that leaves the status alone, and
-// reads the status the answer carries. Right after the first call for a node, calico-node has not
-// reported yet (NodeStatus.Reported is false): call again after the update period. The objects
-// stay, so calico-node keeps them current; delete them to stop it.
-func (c *Client) Status(ctx context.Context, nodes []string) ([]NodeStatus, error) {
+// sure one exists per node — named NodeStatusName(node), labelled ManagedByLabel=cluster,
+// requesting the BGP class, refreshed every NodeStatusUpdatePeriod seconds — by a server-side
+// apply that leaves the status alone, and reads the status the answer carries. Right after the
+// first call for a node, calico-node has not reported yet (NodeStatus.Reported is false): call
+// again after the update period. The objects stay, so calico-node keeps them current; PruneStatus
+// removes those of nodes that left the design.
+func (c *Client) Status(ctx context.Context, cluster string, nodes []string) ([]NodeStatus, error) {
 	var errs []error
+	if !isLabelValue(cluster) {
+		errs = append(errs, fmt.Errorf("calico: Status: cluster %q: not a valid label value", cluster))
+	}
 	for i, n := range nodes {
 		if msgs := validation.IsDNS1123Subdomain(NodeStatusName(n)); n == "" || len(msgs) > 0 {
 			errs = append(errs, fmt.Errorf("calico: Status: nodes[%d] %q: not a node name: %s", i, n, strings.Join(append(msgs, "empty")[:max(len(msgs), 1)], "; ")))
@@ -78,7 +84,7 @@ func (c *Client) Status(ctx context.Context, nodes []string) ([]NodeStatus, erro
 	opts := c.patchOptions(false)
 	errs = c.each(ctx, len(nodes), func(ctx context.Context, i int) error {
 		ref := ObjectRef{Kind: kindCalicoNodeStatus.name, Name: NodeStatusName(nodes[i])}
-		body, err := applyBody(kindCalicoNodeStatus, nodeStatusObject(nodes[i]), a.group)
+		body, err := applyBody(kindCalicoNodeStatus, nodeStatusObject(cluster, nodes[i]), a.group)
 		if err != nil {
 			return fmt.Errorf("calico: %w", err)
 		}
@@ -99,11 +105,56 @@ func (c *Client) Status(ctx context.Context, nodes []string) ([]NodeStatus, erro
 	return out, nil
 }
 
-// nodeStatusObject is the CalicoNodeStatus Status keeps for node.
-func nodeStatusObject(node string) *v3.CalicoNodeStatus {
+// PruneStatus deletes the CalicoNodeStatus objects Status made for cluster (labelled
+// ManagedByLabel=cluster) whose node is not in keep, and returns their names, sorted. Objects
+// without the label, or with another cluster's, are never touched; each delete is conditional on
+// the uid and resourceVersion that were listed.
+func (c *Client) PruneStatus(ctx context.Context, cluster string, keep []string) ([]string, error) {
+	if !isLabelValue(cluster) {
+		return nil, fmt.Errorf("calico: PruneStatus: cluster %q: not a valid label value", cluster)
+	}
+	a, err := c.resolve(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r := a.resources[kindCalicoNodeStatus]
+	objs, err := r.list(ctx, metav1.ListOptions{LabelSelector: ManagedByLabel + "=" + cluster})
+	if err != nil {
+		return nil, fmt.Errorf("calico: PruneStatus: list CalicoNodeStatus: %w", err)
+	}
+	kept := make(map[string]bool, len(keep))
+	for _, n := range keep {
+		kept[NodeStatusName(n)] = true
+	}
+	var gone []Object
+	for _, o := range objs {
+		if !kept[o.GetName()] {
+			gone = append(gone, o)
+		}
+	}
+	slices.SortFunc(gone, func(x, y Object) int { return cmp.Compare(x.GetName(), y.GetName()) })
+	names := make([]string, len(gone))
+	errs := c.each(ctx, len(gone), func(ctx context.Context, i int) error {
+		o := gone[i]
+		uid, rv := o.GetUID(), o.GetResourceVersion()
+		err := r.delete(ctx, o.GetName(), metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &uid, ResourceVersion: &rv}})
+		if err != nil && !apierrors.IsNotFound(err) {
+			return objectError("delete", ObjectRef{Kind: kindCalicoNodeStatus.name, Name: o.GetName()}, err)
+		}
+		names[i] = o.GetName()
+		return nil
+	})
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return names, nil
+}
+
+// nodeStatusObject is the CalicoNodeStatus Status keeps for node of cluster.
+func nodeStatusObject(cluster, node string) *v3.CalicoNodeStatus {
 	period := uint32(NodeStatusUpdatePeriod)
 	s := v3.NewCalicoNodeStatus()
-	s.Name = NodeStatusName(node)
+	s.ObjectMeta = objectMeta(NodeStatusName(node), cluster)
 	s.Spec = v3.CalicoNodeStatusSpec{
 		Node:                node,
 		Classes:             []v3.NodeStatusClassType{v3.NodeStatusClassTypeBGP},
@@ -130,7 +181,7 @@ func nodeStatusOf(node string, st *v3.CalicoNodeStatus) (NodeStatus, error) {
 			}
 			ns.Peers = append(ns.Peers, PeerStatus{PeerIP: ip, Type: string(p.Type), State: string(p.State), Since: p.Since})
 		}
-		slices.SortStableFunc(ns.Peers[start:], func(x, y PeerStatus) int { return cmp.Compare(x.PeerIP.String(), y.PeerIP.String()) })
+		slices.SortStableFunc(ns.Peers[start:], func(x, y PeerStatus) int { return x.PeerIP.Compare(y.PeerIP) })
 	}
 	return ns, errors.Join(errs...)
 }

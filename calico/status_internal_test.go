@@ -8,7 +8,7 @@ import (
 )
 
 func TestNodeStatusOfRejectsBadPeerIP(t *testing.T) {
-	st := nodeStatusObject("n1")
+	st := nodeStatusObject("prod", "n1")
 	st.Status.BGP.PeersV4 = []v3.CalicoNodePeer{{PeerIP: "not-an-ip", State: "Idle"}}
 	_, err := nodeStatusOf("n1", st)
 	if err == nil || !strings.Contains(err.Error(), `status.bgp.peersV4[0].peerIP "not-an-ip"`) {

@@ -29,7 +29,6 @@ type deriver struct {
 	// of that family (index 0 IPv4, 1 IPv6).
 	importPolicy, exportPolicy [2]*Policy
 	maxPrefix                  [2]int
-	names                      *OwnedNames
 }
 
 func famIndex(f addressing.Family) int {
@@ -47,7 +46,6 @@ func derive(d *Design) *Intent {
 		gw:      addressing.AddrPair{IPv4: d.Fabric.AnycastGateway.IPv4.Addr(), IPv6: d.Fabric.AnycastGateway.IPv6.Addr()},
 		filters: *d.Peering.RouteFilters,
 	}
-	dv.names = ownedNames(&d.Peering)
 	for _, f := range addressing.Families {
 		dv.maxPrefix[famIndex(f)] = maxPrefix(d, f)
 		if dv.filters {
@@ -76,6 +74,15 @@ func derive(d *Design) *Intent {
 	slices.SortFunc(pairs, func(a, b *LeafPair) int { return cmp.Compare(a.Name, b.Name) })
 
 	in := &Intent{
+		Fabric: FabricIntent{
+			ASN:              d.Fabric.ASN,
+			VRF:              d.Fabric.VRF,
+			Gateway:          d.Fabric.AnycastGateway,
+			MaximumPaths:     d.Peering.MaximumPaths,
+			MaximumPathsIBGP: d.Peering.MaximumPathsIBGP,
+			GracefulRestart:  d.Peering.GracefulRestart,
+			Names:            ownedNames(&d.Peering),
+		},
 		Pairs:  make([]PairIntent, 0, len(pairs)),
 		Leaves: make([]LeafIntent, 0, 2*len(pairs)),
 		Nodes:  make([]NodeIntent, 0, len(nodes)),
@@ -104,7 +111,6 @@ func derive(d *Design) *Intent {
 	in.Cluster = ClusterIntent{
 		Name:                   c.Name,
 		ASN:                    c.ASN,
-		FabricASN:              d.Fabric.ASN,
 		Pools:                  c.IPPools,
 		ServiceClusterIPs:      c.ServiceClusterIPs,
 		ServiceExternalIPs:     c.ServiceExternalIPs,
@@ -112,7 +118,6 @@ func derive(d *Design) *Intent {
 		ListenPort:             c.ListenPort,
 		NodeInterface:          c.NodeInterface,
 		Reachability:           d.Peering.NodeReachability,
-		Gateway:                dv.gw,
 		SharedLoopbacks:        shared,
 		Peers:                  clusterPeers(d, shared),
 		PasswordSecret:         d.Peering.PasswordSecret,
@@ -144,19 +149,12 @@ func (dv *deriver) leaf(pair *LeafPair, leaf *Leaf, nodes []*Node) LeafIntent {
 	lb := leaf.PeeringLoopback
 	lbPair := addressing.PrefixPair{IPv4: lb.IPv4, IPv6: lb.IPv6}
 	li := LeafIntent{
-		Name:             leaf.Name,
-		Pair:             pair.Name,
-		Management:       leaf.Management,
-		ASN:              d.Fabric.ASN,
-		RouterID:         leaf.RouterID,
-		VRF:              d.Fabric.VRF,
-		Loopback:         lb,
-		Gateway:          d.Fabric.AnycastGateway,
-		MaximumPaths:     p.MaximumPaths,
-		MaximumPathsIBGP: p.MaximumPathsIBGP,
-		GracefulRestart:  p.GracefulRestart,
-		Names:            dv.names,
-		Neighbors:        make([]Neighbor, 0, 2*len(nodes)),
+		Name:       leaf.Name,
+		Pair:       pair.Name,
+		Management: leaf.Management,
+		RouterID:   leaf.RouterID,
+		Loopback:   lb,
+		Neighbors:  make([]Neighbor, 0, 2*len(nodes)),
 	}
 	if !pair.RouteTargetColor.IsZero() {
 		col := &Coloring{RouteTarget: pair.RouteTargetColor, RouteMap: p.ColorRouteMap, Loopback: lbPair}
@@ -209,8 +207,8 @@ func (dv *deriver) leaf(pair *LeafPair, leaf *Leaf, nodes []*Node) LeafIntent {
 }
 
 // ownedNames lists every leaf object name the peering settings give, in use or not.
-func ownedNames(p *Peering) *OwnedNames {
-	n := &OwnedNames{
+func ownedNames(p *Peering) OwnedNames {
+	n := OwnedNames{
 		Templates:   []string{p.Templates.IPv4, p.Templates.IPv6},
 		RouteMaps:   []string{p.ColorRouteMap},
 		PrefixLists: []string{p.ColorPrefixList, p.ColorPrefixList + "_v6"},

@@ -24,7 +24,7 @@ func TestDeriveCaseStudyLeaves(t *testing.T) {
 		t.Fatalf("leaves = %v", got)
 	}
 	l := in.Leaf("Leaf2101")
-	if l.VRF != "vrf-001" || l.ASN != 65102 || l.RouterID != netip.MustParseAddr("10.2.1.1") || l.Pair != "rack1" {
+	if in.Fabric.VRF != "vrf-001" || in.Fabric.ASN != 65102 || l.RouterID != netip.MustParseAddr("10.2.1.1") || l.Pair != "rack1" {
 		t.Errorf("leaf basics: %+v", l)
 	}
 	if len(l.Templates) != 2 {
@@ -66,8 +66,8 @@ func TestDeriveCaseStudyLeaves(t *testing.T) {
 	if !slices.Equal(networks, wantNetworks) {
 		t.Errorf("networks = %q, want %q", networks, wantNetworks)
 	}
-	if l.MaximumPaths != 64 || l.MaximumPathsIBGP != 2 {
-		t.Errorf("maximum-paths = %d/%d", l.MaximumPaths, l.MaximumPathsIBGP)
+	if in.Fabric.MaximumPaths != 64 || in.Fabric.MaximumPathsIBGP != 2 {
+		t.Errorf("maximum-paths = %d/%d", in.Fabric.MaximumPaths, in.Fabric.MaximumPathsIBGP)
 	}
 }
 
@@ -98,7 +98,7 @@ func TestDeriveCaseStudyNodes(t *testing.T) {
 		t.Errorf("SessionCount = %d, want 12 (3 nodes x 2 leaves x 2 families)", got)
 	}
 	c := in.Cluster
-	if !c.SharedLoopbacks || len(c.Peers) != 4 || c.Peers[0].Pair != "" || c.ASN != 65531 || c.FabricASN != 65102 {
+	if !c.SharedLoopbacks || len(c.Peers) != 4 || c.Peers[0].Pair != "" || c.ASN != 65531 || in.Fabric.ASN != 65102 {
 		t.Errorf("cluster = %+v", c)
 	}
 	if c.Pools[0].BlockSize != 26 || c.Pools[1].BlockSize != 122 || c.Pools[0].NodeSelector != "all()" {

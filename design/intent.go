@@ -2,19 +2,40 @@ package design
 
 import (
 	"net/netip"
+	"slices"
 
 	"github.com/nxcalico/nxcalico/addressing"
 )
 
-// Intent is what a valid design means for every device: per leaf everything its configuration
-// needs, per node its peers and routes, and the cluster-wide settings. Derive computes it; the nxos
-// and calico renderers turn it into device objects. All lists are sorted (leaves, nodes and pairs by
-// name; neighbors and peers by family, then address), so rendering is deterministic.
+// Intent is what a valid design means for every device: what every leaf shares (Fabric), per leaf
+// what differs between leaves, per node its peers and routes, and the cluster-wide settings. Derive
+// computes it; the nxos and calico renderers turn it into device objects. All lists are sorted
+// (leaves, nodes and pairs by name; neighbors and peers by family, then address), so rendering is
+// deterministic.
 type Intent struct {
+	Fabric  FabricIntent
 	Pairs   []PairIntent
 	Leaves  []LeafIntent
 	Nodes   []NodeIntent
 	Cluster ClusterIntent
+}
+
+// FabricIntent is what every leaf of the fabric shares, held once: the fabric AS, the tenant VRF,
+// the anycast gateway, the BGP settings of the VRF and the names the design owns on every leaf.
+// It stays meaningful when the design has no leaf left (retiring the last leaves needs it).
+type FabricIntent struct {
+	ASN     ASN            // the fabric AS (router bgp)
+	VRF     string         // the tenant VRF
+	Gateway AnycastGateway // the anycast-gateway SVI
+	// MaximumPaths and MaximumPathsIBGP are the eBGP and iBGP multipath of the VRF (0 = unset).
+	MaximumPaths     int
+	MaximumPathsIBGP int
+	// GracefulRestart is set when the design configures graceful restart.
+	GracefulRestart *GracefulRestart
+	// Names are every name the design gives objects on the leaves, whether this intent uses them
+	// or not (the IPv6 template of a design without IPv6, say). Objects so named belong to the
+	// design: when a family or a filter goes away, prune removes what it left behind.
+	Names OwnedNames
 }
 
 // PairIntent is one leaf pair and the nodes attached to it.
@@ -25,16 +46,13 @@ type PairIntent struct {
 	Nodes  []string    // node names, sorted
 }
 
-// LeafIntent is everything one leaf's configuration needs.
+// LeafIntent is what one leaf's configuration needs beyond what the fabric shares (Intent.Fabric).
 type LeafIntent struct {
 	Name       string
 	Pair       string
 	Management string // NX-API base URL from the design, may be empty
-	ASN        ASN    // the fabric AS (router bgp)
 	RouterID   netip.Addr
-	VRF        string
-	Loopback   Loopback       // the peering loopback in the VRF
-	Gateway    AnycastGateway // the anycast-gateway SVI
+	Loopback   Loopback // the peering loopback in the VRF
 	// Templates are the peer templates, one per family in use (IPv4 first).
 	Templates []TemplateIntent
 	// Neighbors are the nodes of the leaf's pair, one per node and family, inheriting the
@@ -43,15 +61,7 @@ type LeafIntent struct {
 	// Coloring is set when the pair's loopbacks are colored with a route target.
 	Coloring *Coloring
 	// Networks are the prefixes the leaf announces in the VRF (network statements).
-	Networks         []Network
-	MaximumPaths     int // eBGP multipath in the VRF
-	MaximumPathsIBGP int // iBGP multipath in the VRF
-	// GracefulRestart is set when the design configures graceful restart.
-	GracefulRestart *GracefulRestart
-	// Names are every name the design gives objects on the leaves, whether this intent uses them
-	// or not (the IPv6 template of a design without IPv6, say). Objects so named belong to the
-	// design: when a family or a filter goes away, prune removes what it left behind.
-	Names *OwnedNames
+	Networks []Network
 }
 
 // OwnedNames lists the names of leaf objects a design owns.
@@ -59,6 +69,16 @@ type OwnedNames struct {
 	Templates   []string // peer templates
 	RouteMaps   []string // coloring route-map and route-filter route-maps
 	PrefixLists []string // coloring and route-filter prefix-lists (IPv4 and IPv6 share a namespace per family)
+}
+
+// Clone returns a deep copy of the names.
+func (n OwnedNames) Clone() OwnedNames {
+	return OwnedNames{Templates: slices.Clone(n.Templates), RouteMaps: slices.Clone(n.RouteMaps), PrefixLists: slices.Clone(n.PrefixLists)}
+}
+
+// IsZero reports whether no name is owned.
+func (n OwnedNames) IsZero() bool {
+	return len(n.Templates) == 0 && len(n.RouteMaps) == 0 && len(n.PrefixLists) == 0
 }
 
 // Template returns the leaf's peer template of the family, or nil.
@@ -191,8 +211,7 @@ type Route struct {
 // ClusterIntent is the cluster-wide part: what Calico's BGPConfiguration, BGPPeers and IPPools say.
 type ClusterIntent struct {
 	Name                   string
-	ASN                    ASN // the nodes' AS
-	FabricASN              ASN
+	ASN                    ASN      // the nodes' AS
 	Pools                  []IPPool // defaults filled in
 	ServiceClusterIPs      []netip.Prefix
 	ServiceExternalIPs     []netip.Prefix
@@ -200,7 +219,6 @@ type ClusterIntent struct {
 	ListenPort             uint16
 	NodeInterface          string
 	Reachability           Reachability
-	Gateway                addressing.AddrPair // the anycast gateway addresses
 	// SharedLoopbacks is true when every pair reuses the same loopback addresses (route-target
 	// coloring): Calico then needs one global BGPPeer per loopback address, independent of the
 	// number of pairs and nodes. Otherwise peers are per pair, selected by node label.

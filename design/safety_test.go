@@ -103,7 +103,7 @@ func TestMinimumPrefixes(t *testing.T) {
 	d.Peering.MaximumPrefix = 1000
 	d.Peering.GracefulRestart = &GracefulRestart{RestartTime: 90}
 	in := mustDerive(t, d)
-	if in.Leaves[0].Templates[1].MaxPrefix != 1000 || in.Cluster.MaxRestartTime != 90 || in.Leaves[0].GracefulRestart.StalePathTime != 300 {
-		t.Errorf("explicit limits: %+v / %d / %+v", in.Leaves[0].Templates[1], in.Cluster.MaxRestartTime, in.Leaves[0].GracefulRestart)
+	if in.Leaves[0].Templates[1].MaxPrefix != 1000 || in.Cluster.MaxRestartTime != 90 || in.Fabric.GracefulRestart.StalePathTime != 300 {
+		t.Errorf("explicit limits: %+v / %d / %+v", in.Leaves[0].Templates[1], in.Cluster.MaxRestartTime, in.Fabric.GracefulRestart)
 	}
 }

@@ -14,8 +14,8 @@ func (in *Intent) Mermaid() string {
 	var b strings.Builder
 	b.WriteString("flowchart LR\n")
 	fabricLabel := "fabric"
-	if len(in.Leaves) > 0 {
-		fabricLabel = fmt.Sprintf("Fabric AS %s · VRF %s", in.Leaves[0].ASN, in.Leaves[0].VRF)
+	if in.Fabric.ASN.Valid() {
+		fabricLabel = fmt.Sprintf("Fabric AS %s · VRF %s", in.Fabric.ASN, in.Fabric.VRF)
 	}
 	fmt.Fprintf(&b, "  subgraph fabric[%q]\n", fabricLabel)
 	for _, p := range in.Pairs {

@@ -33,7 +33,7 @@ func ExampleRender() {
 // route through the VRF's export map unchanged.
 func ExampleLeafConfig_CLI() {
 	in, _ := design.Derive(design.CaseStudy())
-	c, err := nxos.RenderLeaf(in.Leaf("Leaf2102"), nxos.RenderOptions{})
+	c, err := nxos.RenderLeaf(in, "Leaf2102", nxos.RenderOptions{})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -62,7 +62,7 @@ func ExampleLeafConfig_CLI() {
 // may announce.
 func ExampleLeafConfig_CLI_routeFilters() {
 	in, _ := design.Derive(design.CaseStudy())
-	c, err := nxos.RenderLeaf(in.Leaf("Leaf2101"), nxos.RenderOptions{})
+	c, err := nxos.RenderLeaf(in, "Leaf2101", nxos.RenderOptions{})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -107,7 +107,7 @@ func ExampleRenderOptions() {
 	d := design.CaseStudy()
 	d.Peering.PasswordSecret = &design.SecretRef{Namespace: "calico-system", Name: "bgp-auth", Key: "password"}
 	in, _ := design.Derive(d)
-	c, err := nxos.RenderLeaf(in.Leaf("Leaf2101"), nxos.RenderOptions{Password: design.NewSecret("cisco")})
+	c, err := nxos.RenderLeaf(in, "Leaf2101", nxos.RenderOptions{Password: design.NewSecret("cisco")})
 	if err != nil {
 		fmt.Println(err)
 		return

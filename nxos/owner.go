@@ -48,7 +48,7 @@ var namedClasses = []string{"bgpPeerCont", "rtmapRule", "rtpfxRuleV4", "rtpfxRul
 
 func newOwnership(desired *flatTree, names *design.OwnedNames) *ownership {
 	o := &ownership{roots: map[string]bool{}, vrfDoms: map[string]bool{}, templates: map[string]bool{}, named: map[string]map[string]bool{}, vrfs: map[string]bool{}}
-	if names != nil {
+	if names != nil && !names.IsZero() {
 		add := func(class string, list []string) {
 			if o.named[class] == nil {
 				o.named[class] = map[string]bool{}

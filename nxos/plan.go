@@ -192,7 +192,7 @@ func Diff(cfg *LeafConfig, current *State, opts ...PlanOption) (*Plan, error) {
 	}
 	var deletes []Change
 	if po.prune {
-		deletes, err = prunes(want, cur, cb, cfg.Names)
+		deletes, err = prunes(want, cur, cb, &cfg.Names)
 		if err != nil {
 			return nil, fmt.Errorf("nxos: %s: %w", cfg.Leaf, err)
 		}

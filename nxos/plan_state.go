@@ -35,7 +35,7 @@ func ScopeOf(cfg *LeafConfig) Scope {
 	if cfg != nil {
 		walk(cfg.Features)
 		walk(cfg.Config)
-		if cfg.Names != nil {
+		if !cfg.Names.IsZero() {
 			// Objects the design owns by name are read even when none is rendered, so that
 			// those left behind can be pruned.
 			for _, c := range namedClasses {

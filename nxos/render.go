@@ -32,8 +32,8 @@ type LeafConfig struct {
 	Config   *dme.Object // topSystem tree of the leaf's whole design; one POST /api/mo/sys.json
 	// Names are the template, route-map and prefix-list names the design owns on the leaf,
 	// rendered or not: planning prunes objects so named that Config no longer has (the IPv6
-	// template after IPv6 left the design, say). Nil means only what Config names is owned.
-	Names *design.OwnedNames
+	// template after IPv6 left the design, say). Zero means only what Config names is owned.
+	Names design.OwnedNames
 }
 
 // Render renders every leaf of the intent, sorted by name. It is pure and deterministic: the same
@@ -49,10 +49,13 @@ func Render(in *design.Intent, opts RenderOptions) ([]*LeafConfig, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkFabric(&in.Fabric); err != nil {
+		return nil, err
+	}
 	out := make([]*LeafConfig, 0, len(in.Leaves))
 	var errs []error
 	for i := range in.Leaves {
-		c, err := renderLeaf(&in.Leaves[i], pw, !opts.Password.IsZero())
+		c, err := renderLeaf(&in.Fabric, &in.Leaves[i], pw, !opts.Password.IsZero())
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -71,16 +74,26 @@ func Render(in *design.Intent, opts RenderOptions) ([]*LeafConfig, error) {
 	return out, nil
 }
 
-// RenderLeaf renders one leaf.
-func RenderLeaf(l *design.LeafIntent, opts RenderOptions) (*LeafConfig, error) {
+// RenderLeaf renders the leaf of the intent named leaf.
+func RenderLeaf(in *design.Intent, leaf string, opts RenderOptions) (*LeafConfig, error) {
+	if in == nil {
+		return nil, errors.New("nxos: RenderLeaf: nil intent")
+	}
+	l := in.Leaf(leaf)
 	if l == nil {
-		return nil, errors.New("nxos: RenderLeaf: nil leaf intent")
+		return nil, fmt.Errorf("nxos: RenderLeaf: the intent has no leaf %q", leaf)
+	}
+	if !opts.Password.IsZero() && in.Cluster.PasswordSecret == nil {
+		return nil, errors.New("nxos: RenderLeaf: RenderOptions.Password is set but the design names no peering.passwordSecret")
+	}
+	if err := checkFabric(&in.Fabric); err != nil {
+		return nil, err
 	}
 	pw, err := encodePassword(opts)
 	if err != nil {
 		return nil, err
 	}
-	return renderLeaf(l, pw, !opts.Password.IsZero())
+	return renderLeaf(&in.Fabric, l, pw, !opts.Password.IsZero())
 }
 
 // JSON returns the indented POST body of Config.
@@ -113,12 +126,12 @@ func encodePassword(opts RenderOptions) (string, error) {
 	return type7(opts.Password)
 }
 
-// renderLeaf builds both trees of one leaf; pw is the type-7 password or "".
-func renderLeaf(l *design.LeafIntent, pw string, havePassword bool) (*LeafConfig, error) {
+// renderLeaf builds both trees of one leaf of fabric f; pw is the type-7 password or "".
+func renderLeaf(f *design.FabricIntent, l *design.LeafIntent, pw string, havePassword bool) (*LeafConfig, error) {
 	if err := checkLeaf(l, havePassword); err != nil {
 		return nil, err
 	}
-	r := leafRenderer{l: l, pw: pw, vrfDN: "sys/inst-" + l.VRF}
+	r := leafRenderer{f: f, l: l, pw: pw, vrfDN: "sys/inst-" + f.VRF}
 	sys := dme.New("topSystem")
 	sys.Add(
 		r.vrf(),
@@ -132,7 +145,7 @@ func renderLeaf(l *design.LeafIntent, pw string, havePassword bool) (*LeafConfig
 		r.nve(),
 		r.bgp(),
 	)
-	return &LeafConfig{Leaf: l.Name, Features: features(), Config: sys, Names: l.Names}, nil
+	return &LeafConfig{Leaf: l.Name, Features: features(), Config: sys, Names: f.Names.Clone()}, nil
 }
 
 // checkLeaf rejects an intent that cannot be rendered, naming the leaf and the field.
@@ -144,17 +157,8 @@ func checkLeaf(l *design.LeafIntent, havePassword bool) error {
 	if l.Name == "" {
 		bad("Name", "empty")
 	}
-	if l.VRF == "" {
-		bad("VRF", "empty")
-	}
-	if !l.ASN.Valid() {
-		bad("ASN", "invalid AS %s", l.ASN)
-	}
 	if !l.RouterID.Is4() {
 		bad("RouterID", "%q is not an IPv4 address", l.RouterID)
-	}
-	if !l.Gateway.VLAN.Valid() {
-		bad("Gateway.VLAN", "invalid VLAN %s", l.Gateway.VLAN)
 	}
 	if !l.Loopback.IPv4.IsValid() && !l.Loopback.IPv6.IsValid() {
 		bad("Loopback", "loopback%d has no address", l.Loopback.ID)
@@ -178,15 +182,42 @@ func checkLeaf(l *design.LeafIntent, havePassword bool) error {
 	return errors.Join(errs...)
 }
 
+// checkFabric rejects fabric facts that cannot be rendered, naming the field.
+func checkFabric(f *design.FabricIntent) error {
+	var errs []error
+	bad := func(field, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("nxos: fabric: %s: %s", field, fmt.Sprintf(format, args...)))
+	}
+	if f.VRF == "" {
+		bad("VRF", "empty")
+	}
+	if !f.ASN.Valid() {
+		bad("ASN", "invalid AS %s", f.ASN)
+	}
+	if !f.Gateway.VLAN.Valid() {
+		bad("Gateway.VLAN", "invalid VLAN %s", f.Gateway.VLAN)
+	}
+	if gr := f.GracefulRestart; gr != nil {
+		if gr.RestartTime < 0 || gr.RestartTime > 3600 {
+			bad("GracefulRestart.RestartTime", "%d is outside 1–3600", gr.RestartTime)
+		}
+		if gr.StalePathTime < 0 || gr.StalePathTime > 3600 {
+			bad("GracefulRestart.StalePathTime", "%d is outside 1–3600", gr.StalePathTime)
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // leafRenderer holds what every part of one leaf's tree needs.
 type leafRenderer struct {
+	f     *design.FabricIntent
 	l     *design.LeafIntent
 	pw    string // type-7 password, "" for none
 	vrfDN string // sys/inst-<vrf>
 }
 
 func (r *leafRenderer) loopbackID() string { return "lo" + strconv.Itoa(r.l.Loopback.ID) }
-func (r *leafRenderer) sviID() string      { return r.l.Gateway.VLAN.Interface() }
+func (r *leafRenderer) sviID() string      { return r.f.Gateway.VLAN.Interface() }
 
 // afType is the DME address-family name of a family ("ipv4-ucast", "ipv6-ucast").
 func afType(f addressing.Family) string {

@@ -19,7 +19,7 @@ func (r *leafRenderer) bgp() *dme.Object {
 		def.Add(r.template(&l.Templates[i]))
 	}
 	return dme.New("bgpEntity").Add(
-		dme.New("bgpInst", "asn", l.ASN.String(), "adminSt", "enabled").Add(def, r.bgpVRF()),
+		dme.New("bgpInst", "asn", r.f.ASN.String(), "adminSt", "enabled").Add(def, r.bgpVRF()),
 	)
 }
 
@@ -53,17 +53,17 @@ func (r *leafRenderer) template(t *design.TemplateIntent) *dme.Object {
 // family activated.
 func (r *leafRenderer) bgpVRF() *dme.Object {
 	l := r.l
-	dom := dme.New("bgpDom", "name", l.VRF).Add(r.gracefulRestart())
+	dom := dme.New("bgpDom", "name", r.f.VRF).Add(r.gracefulRestart())
 	for _, f := range addressing.Families {
 		if !r.familyInUse(f) {
 			continue
 		}
 		af := dme.New("bgpDomAf", "type", afType(f))
-		if l.MaximumPaths > 0 {
-			af.Set("maxEcmp", strconv.Itoa(l.MaximumPaths))
+		if r.f.MaximumPaths > 0 {
+			af.Set("maxEcmp", strconv.Itoa(r.f.MaximumPaths))
 		}
-		if l.MaximumPathsIBGP > 0 {
-			af.Set("maxExtIntEcmp", strconv.Itoa(l.MaximumPathsIBGP))
+		if r.f.MaximumPathsIBGP > 0 {
+			af.Set("maxExtIntEcmp", strconv.Itoa(r.f.MaximumPathsIBGP))
 		}
 		for _, n := range l.Networks {
 			if addressing.PrefixFamily(n.Prefix) != f {

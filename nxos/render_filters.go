@@ -84,7 +84,7 @@ func templateLimits(af *dme.Object, t *design.TemplateIntent) {
 // gracefulRestart renders graceful-restart restart-time / stalepath-time (bgpGr) for the tenant
 // VRF's BGP domain, where the node sessions are; nil when the design sets no graceful restart.
 func (r *leafRenderer) gracefulRestart() *dme.Object {
-	gr := r.l.GracefulRestart
+	gr := r.f.GracefulRestart
 	if gr == nil || (gr.RestartTime == 0 && gr.StalePathTime == 0) {
 		return nil
 	}
@@ -194,14 +194,6 @@ func checkSafety(l *design.LeafIntent, bad func(field, format string, args ...an
 		}
 		if t.MaxPrefixWarning < 0 || t.MaxPrefixWarning > 100 {
 			bad(tf("MaxPrefixWarning"), "%d is outside 1–100 (0 for none)", t.MaxPrefixWarning)
-		}
-	}
-	if gr := l.GracefulRestart; gr != nil {
-		if gr.RestartTime < 0 || gr.RestartTime > 3600 {
-			bad("GracefulRestart.RestartTime", "%d is outside 1–3600", gr.RestartTime)
-		}
-		if gr.StalePathTime < 0 || gr.StalePathTime > 3600 {
-			bad("GracefulRestart.StalePathTime", "%d is outside 1–3600", gr.StalePathTime)
 		}
 	}
 }

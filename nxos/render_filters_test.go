@@ -322,7 +322,7 @@ func TestRouteFilterEmptyDeniesAll(t *testing.T) {
 		imp.Entries = nil
 		l.Templates[i].Import = &imp
 	}
-	c, err := RenderLeaf(l, RenderOptions{})
+	c, err := RenderLeaf(in, l.Name, RenderOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -459,7 +459,7 @@ func TestRenderLimits(t *testing.T) {
 	for i := range l.Templates {
 		l.Templates[i].MaxPrefix = 0
 	}
-	c, err := RenderLeaf(l, RenderOptions{})
+	c, err := RenderLeaf(in, l.Name, RenderOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -537,19 +537,13 @@ func TestRenderSafetyErrors(t *testing.T) {
 		}, "Templates[0].Import.RouteMap"},
 		{"warning above 100", func(l *design.LeafIntent) { l.Templates[0].MaxPrefixWarning = 101 }, "Templates[0].MaxPrefixWarning"},
 		{"negative limit", func(l *design.LeafIntent) { l.Templates[1].MaxPrefix = -1 }, "Templates[1].MaxPrefix"},
-		{"restart time too long", func(l *design.LeafIntent) {
-			l.GracefulRestart = &design.GracefulRestart{RestartTime: 4000, StalePathTime: 300}
-		}, "GracefulRestart.RestartTime"},
-		{"stale path time negative", func(l *design.LeafIntent) {
-			l.GracefulRestart = &design.GracefulRestart{RestartTime: 120, StalePathTime: -1}
-		}, "GracefulRestart.StalePathTime"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			in := mustIntent(t, design.CaseStudy())
 			l := in.Leaf("Leaf2101")
 			tt.edit(l)
-			_, err := RenderLeaf(l, RenderOptions{})
+			_, err := RenderLeaf(in, l.Name, RenderOptions{})
 			if err == nil {
 				t.Fatal("no error")
 			}

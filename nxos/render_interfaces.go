@@ -21,11 +21,11 @@ func (r *leafRenderer) interfaces() *dme.Object {
 
 // ipv4 renders the IPv4 addresses of the loopback (with its tag) and of the SVI in the VRF.
 func (r *leafRenderer) ipv4() *dme.Object {
-	lb, gw := r.l.Loopback.IPv4, r.l.Gateway.IPv4
+	lb, gw := r.l.Loopback.IPv4, r.f.Gateway.IPv4
 	if !lb.IsValid() && !gw.IsValid() {
 		return nil
 	}
-	dom := dme.New("ipv4Dom", "name", r.l.VRF)
+	dom := dme.New("ipv4Dom", "name", r.f.VRF)
 	if lb.IsValid() {
 		addr := dme.New("ipv4Addr", "addr", lb.String(), "type", "primary")
 		if r.l.Loopback.Tag != 0 {
@@ -41,11 +41,11 @@ func (r *leafRenderer) ipv4() *dme.Object {
 
 // ipv6 renders the IPv6 addresses of the loopback and of the SVI in the VRF.
 func (r *leafRenderer) ipv6() *dme.Object {
-	lb, gw := r.l.Loopback.IPv6, r.l.Gateway.IPv6
+	lb, gw := r.l.Loopback.IPv6, r.f.Gateway.IPv6
 	if !lb.IsValid() && !gw.IsValid() {
 		return nil
 	}
-	dom := dme.New("ipv6Dom", "name", r.l.VRF)
+	dom := dme.New("ipv6Dom", "name", r.f.VRF)
 	if lb.IsValid() {
 		dom.Add(dme.New("ipv6If", "id", r.loopbackID()).Add(dme.New("ipv6Addr", "addr", lb.String(), "type", "primary")))
 	}
@@ -58,17 +58,17 @@ func (r *leafRenderer) ipv6() *dme.Object {
 // icmpv4 renders "no ip redirects" on the SVI: icmpv4If.ctrl without the redirect flag. The empty
 // list clears every flag (REFERENCE.md §B.2 row 8: the device default is not established).
 func (r *leafRenderer) icmpv4() *dme.Object {
-	if !r.l.Gateway.IPv4.IsValid() {
+	if !r.f.Gateway.IPv4.IsValid() {
 		return nil
 	}
 	return dme.New("icmpv4Entity").Add(dme.New("icmpv4Inst").Add(
-		dme.New("icmpv4Dom", "name", r.l.VRF).Add(dme.New("icmpv4If", "id", r.sviID(), "ctrl", "")),
+		dme.New("icmpv4Dom", "name", r.f.VRF).Add(dme.New("icmpv4If", "id", r.sviID(), "ctrl", "")),
 	))
 }
 
 // icmpv6 renders "no ipv6 redirects" on the SVI (icmpv6If sits directly under icmpv6Inst).
 func (r *leafRenderer) icmpv6() *dme.Object {
-	if !r.l.Gateway.IPv6.IsValid() {
+	if !r.f.Gateway.IPv6.IsValid() {
 		return nil
 	}
 	return dme.New("icmpv6Entity").Add(dme.New("icmpv6Inst").Add(

@@ -22,12 +22,12 @@ const (
 // fabric's VRF; in coloring mode each family's address family gets "route-target import <rt>
 // evpn" and "export map <route-map>".
 func (r *leafRenderer) vrf() *dme.Object {
-	inst := dme.New("l3Inst", "name", r.l.VRF)
+	inst := dme.New("l3Inst", "name", r.f.VRF)
 	c := r.l.Coloring
 	if c == nil {
 		return inst
 	}
-	dom := dme.New("rtctrlDom", "name", r.l.VRF)
+	dom := dme.New("rtctrlDom", "name", r.f.VRF)
 	for _, f := range addressing.Families {
 		if r.prefixList(f) == "" {
 			continue

@@ -45,14 +45,14 @@ func TestRenderPostBody(t *testing.T) {
 			var vrf, def *dme.Object
 			for _, dom := range find(c.Config, "bgpEntity", "bgpInst", "bgpDom") {
 				switch dom.Get("name") {
-				case l.VRF:
+				case in.Fabric.VRF:
 					vrf = dom
 				case "default":
 					def = dom
 				}
 			}
 			if vrf == nil || def == nil {
-				t.Fatalf("%s/%s: bgpDom %q or default missing", td.name, l.Name, l.VRF)
+				t.Fatalf("%s/%s: bgpDom %q or default missing", td.name, l.Name, in.Fabric.VRF)
 			}
 			peers := kids(vrf, "bgpPeer")
 			if len(peers) != len(l.Neighbors) {
@@ -216,39 +216,52 @@ func TestRenderPassword(t *testing.T) {
 // TestRenderLeafErrors checks that an intent that cannot be rendered is refused with the leaf and
 // the field named.
 func TestRenderLeafErrors(t *testing.T) {
-	base := func() *design.LeafIntent {
-		in := mustIntent(t, design.CaseStudy())
-		return &in.Leaves[0]
-	}
 	tests := []struct {
 		name  string
-		edit  func(l *design.LeafIntent)
+		edit  func(in *design.Intent, l *design.LeafIntent)
+		where string // "fabric" or the leaf
 		field string
 	}{
-		{"no VRF", func(l *design.LeafIntent) { l.VRF = "" }, "VRF"},
-		{"no router ID", func(l *design.LeafIntent) { l.RouterID = netip.Addr{} }, "RouterID"},
-		{"IPv6 router ID", func(l *design.LeafIntent) { l.RouterID = netip.MustParseAddr("2001:db8::1") }, "RouterID"},
-		{"bad VLAN", func(l *design.LeafIntent) { l.Gateway.VLAN = 0 }, "Gateway.VLAN"},
-		{"no loopback address", func(l *design.LeafIntent) { l.Loopback.IPv4, l.Loopback.IPv6 = netip.Prefix{}, netip.Prefix{} }, "Loopback"},
-		{"loopback id", func(l *design.LeafIntent) { l.Loopback.ID = 5000 }, "Loopback.ID"},
-		{"neighbor without template", func(l *design.LeafIntent) { l.Templates = l.Templates[:1] }, "Neighbors"},
-		{"AS 0", func(l *design.LeafIntent) { l.ASN = 0 }, "ASN"},
+		{"no VRF", func(in *design.Intent, _ *design.LeafIntent) { in.Fabric.VRF = "" }, "fabric", "VRF"},
+		{"no router ID", func(_ *design.Intent, l *design.LeafIntent) { l.RouterID = netip.Addr{} }, `leaf "Leaf2101"`, "RouterID"},
+		{"IPv6 router ID", func(_ *design.Intent, l *design.LeafIntent) { l.RouterID = netip.MustParseAddr("2001:db8::1") }, `leaf "Leaf2101"`, "RouterID"},
+		{"bad VLAN", func(in *design.Intent, _ *design.LeafIntent) { in.Fabric.Gateway.VLAN = 0 }, "fabric", "Gateway.VLAN"},
+		{"no loopback address", func(_ *design.Intent, l *design.LeafIntent) {
+			l.Loopback.IPv4, l.Loopback.IPv6 = netip.Prefix{}, netip.Prefix{}
+		}, `leaf "Leaf2101"`, "Loopback"},
+		{"loopback id", func(_ *design.Intent, l *design.LeafIntent) { l.Loopback.ID = 5000 }, `leaf "Leaf2101"`, "Loopback.ID"},
+		{"neighbor without template", func(_ *design.Intent, l *design.LeafIntent) { l.Templates = l.Templates[:1] }, `leaf "Leaf2101"`, "Neighbors"},
+		{"AS 0", func(in *design.Intent, _ *design.LeafIntent) { in.Fabric.ASN = 0 }, "fabric", "ASN"},
+		{"restart time too long", func(in *design.Intent, _ *design.LeafIntent) {
+			in.Fabric.GracefulRestart = &design.GracefulRestart{RestartTime: 4000, StalePathTime: 300}
+		}, "fabric", "GracefulRestart.RestartTime"},
+		{"stale path time negative", func(in *design.Intent, _ *design.LeafIntent) {
+			in.Fabric.GracefulRestart = &design.GracefulRestart{RestartTime: 120, StalePathTime: -1}
+		}, "fabric", "GracefulRestart.StalePathTime"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			l := base()
-			tt.edit(l)
-			_, err := RenderLeaf(l, RenderOptions{})
-			if err == nil {
-				t.Fatal("no error")
-			}
-			if !strings.Contains(err.Error(), `leaf "Leaf2101": `+tt.field+":") {
-				t.Errorf("error %q does not name the leaf and %s", err, tt.field)
+			in := mustIntent(t, design.CaseStudy())
+			tt.edit(in, in.Leaf("Leaf2101"))
+			for _, render := range []func() error{
+				func() error { _, err := RenderLeaf(in, "Leaf2101", RenderOptions{}); return err },
+				func() error { _, err := Render(in, RenderOptions{}); return err },
+			} {
+				err := render()
+				if err == nil {
+					t.Fatal("no error")
+				}
+				if !strings.Contains(err.Error(), tt.where+": "+tt.field+":") {
+					t.Errorf("error %q does not name %s and %s", err, tt.where, tt.field)
+				}
 			}
 		})
 	}
-	if _, err := RenderLeaf(nil, RenderOptions{}); err == nil {
+	if _, err := RenderLeaf(nil, "Leaf2101", RenderOptions{}); err == nil {
 		t.Error("RenderLeaf(nil): no error")
+	}
+	if _, err := RenderLeaf(mustIntent(t, design.CaseStudy()), "Leaf9", RenderOptions{}); err == nil || !strings.Contains(err.Error(), `"Leaf9"`) {
+		t.Errorf("RenderLeaf of an unknown leaf: %v", err)
 	}
 	if _, err := Render(nil, RenderOptions{}); err == nil {
 		t.Error("Render(nil): no error")

@@ -15,14 +15,16 @@ import (
 // route-map — and nothing else. The loopback, the SVI, the VRF with its route-target imports and
 // network statements stay (they may serve more than the nodes), and features are never disabled.
 //
-// names are the design's names (design.LeafIntent.Names of any leaf of the design).
-func RetireConfig(leaf, vrf string, names *design.OwnedNames) (*LeafConfig, error) {
+// fabric is the design's Intent.Fabric: its VRF and the names it owns. It does not depend on
+// the leaves left in the design, so the last leaves can be retired too.
+func RetireConfig(leaf string, fabric design.FabricIntent) (*LeafConfig, error) {
+	vrf, names := fabric.VRF, fabric.Names
 	switch {
 	case leaf == "":
 		return nil, errors.New("nxos: RetireConfig: empty leaf name")
 	case vrf == "" || vrf == "default":
 		return nil, fmt.Errorf("nxos: RetireConfig %s: the tenant VRF is required (got %q)", leaf, vrf)
-	case names == nil || len(names.Templates) == 0:
+	case len(names.Templates) == 0:
 		return nil, fmt.Errorf("nxos: RetireConfig %s: the design's names are required", leaf)
 	}
 	// Only the VRF and its BGP domain are named, so that the neighbors and the export map in
@@ -33,5 +35,5 @@ func RetireConfig(leaf, vrf string, names *design.OwnedNames) (*LeafConfig, erro
 		dme.New("bgpEntity").Add(
 			dme.New("bgpInst").Add(
 				dme.New("bgpDom", "name", vrf))))
-	return &LeafConfig{Leaf: leaf, Config: sys, Names: names}, nil
+	return &LeafConfig{Leaf: leaf, Config: sys, Names: names.Clone()}, nil
 }

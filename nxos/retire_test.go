@@ -29,7 +29,7 @@ func TestRetireRemovesOnlyTheSessionsConfiguration(t *testing.T) {
 	c := simClient(t, sim, nil)
 	planApply(t, c, cfg)
 
-	retire, err := RetireConfig("Leaf2101", "vrf-001", in.Leaf("Leaf2101").Names)
+	retire, err := RetireConfig("Leaf2101", in.Fabric)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,17 +59,20 @@ func TestRetireRemovesOnlyTheSessionsConfiguration(t *testing.T) {
 	if again, err := c.Plan(t.Context(), retire); err != nil || !again.Empty() {
 		t.Fatalf("plan after retirement: %v\n%v", err, again)
 	}
+	defaultVRF, noNames := in.Fabric, in.Fabric
+	defaultVRF.VRF = "default"
+	noNames.Names = design.OwnedNames{}
 	for _, bad := range []struct {
-		leaf, vrf string
-		names     *design.OwnedNames
-		want      string
+		leaf   string
+		fabric design.FabricIntent
+		want   string
 	}{
-		{"", "vrf-001", in.Leaves[0].Names, "empty leaf name"},
-		{"x", "default", in.Leaves[0].Names, "tenant VRF"},
-		{"x", "vrf-001", nil, "names are required"},
+		{"", in.Fabric, "empty leaf name"},
+		{"x", defaultVRF, "tenant VRF"},
+		{"x", noNames, "names are required"},
 	} {
-		if _, err := RetireConfig(bad.leaf, bad.vrf, bad.names); err == nil || !strings.Contains(err.Error(), bad.want) {
-			t.Errorf("RetireConfig(%q, %q): %v, want %q", bad.leaf, bad.vrf, err, bad.want)
+		if _, err := RetireConfig(bad.leaf, bad.fabric); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("RetireConfig(%q, %q): %v, want %q", bad.leaf, bad.fabric.VRF, err, bad.want)
 		}
 	}
 }

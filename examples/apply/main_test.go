@@ -160,10 +160,10 @@ func derive(t *testing.T, d *design.Design) *design.Intent {
 }
 
 // neighbors counts the node neighbors the leaf's simulator holds in the VRF.
-func neighbors(l *lab.Lab, leaf *design.LeafIntent) int {
+func neighbors(l *lab.Lab, in *design.Intent, leaf *design.LeafIntent) int {
 	n := 0
 	for _, nb := range leaf.Neighbors {
-		if l.Sims[leaf.Name].Get("sys/bgp/inst/dom-"+leaf.VRF+"/peer-["+nb.Addr.String()+"]") != nil {
+		if l.Sims[leaf.Name].Get("sys/bgp/inst/dom-"+in.Fabric.VRF+"/peer-["+nb.Addr.String()+"]") != nil {
 			n++
 		}
 	}
@@ -213,7 +213,7 @@ func TestLab(t *testing.T) {
 	nothingChanged := func(t *testing.T) {
 		t.Helper()
 		for i := range in.Leaves {
-			if n := neighbors(l, &in.Leaves[i]); n != 0 {
+			if n := neighbors(l, in, &in.Leaves[i]); n != 0 {
 				t.Errorf("%s holds %d neighbors after a run that must change nothing", in.Leaves[i].Name, n)
 			}
 		}
@@ -285,7 +285,7 @@ func TestLab(t *testing.T) {
 		// The simulators hold every neighbor of the design and the password, encrypted.
 		for i := range in.Leaves {
 			leaf := &in.Leaves[i]
-			if n := neighbors(l, leaf); n != len(leaf.Neighbors) {
+			if n := neighbors(l, in, leaf); n != len(leaf.Neighbors) {
 				t.Errorf("%s holds %d of its %d neighbors", leaf.Name, n, len(leaf.Neighbors))
 			}
 			tpl := l.Sims[leaf.Name].Get("sys/bgp/inst/dom-default/peercont-" + leaf.Templates[0].Name)
@@ -335,8 +335,8 @@ func TestLab(t *testing.T) {
 
 	t.Run("a session down fails verification", func(t *testing.T) {
 		node := in.Nodes[0]
-		l.Sims["Leaf2101"].SetPeerState(in.Leaves[0].VRF, node.Addr.IPv4.String(), "idle")
-		defer l.Sims["Leaf2101"].SetPeerState(in.Leaves[0].VRF, node.Addr.IPv4.String(), "")
+		l.Sims["Leaf2101"].SetPeerState(in.Fabric.VRF, node.Addr.IPv4.String(), "idle")
+		defer l.Sims["Leaf2101"].SetPeerState(in.Fabric.VRF, node.Addr.IPv4.String(), "")
 		res := runCommand(t, env, l.Core, args("-design", passwordDesign, "-ca", ca, "-wait", "1500ms")...)
 		if res.code != exitFailed {
 			t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", res.code, exitFailed, res.stdout, res.stderr)

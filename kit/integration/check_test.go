@@ -10,7 +10,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/nxcalico/nxcalico"
+	"github.com/nxcalico/nxcalico/calico"
 	"github.com/nxcalico/nxcalico/design"
+	"github.com/nxcalico/nxcalico/nxos"
 )
 
 // TestSyncerRefusesAMisfit checks that a Syncer that does not fit the design fails every run
@@ -82,7 +84,6 @@ func TestSyncerRefusesAMisfit(t *testing.T) {
 			defer cancel()
 			runs := map[string]error{}
 			_, runs["Plan"] = s.Plan(ctx, tc.in)
-			_, runs["Apply"] = s.Apply(ctx, &nxcalico.Plan{Intent: tc.in})
 			_, runs["Verify"] = s.Verify(ctx, tc.in)
 			_, runs["WaitEstablished"] = s.WaitEstablished(short, tc.in, time.Millisecond)
 			for run, err := range runs {
@@ -128,4 +129,58 @@ func TestSyncerRefusesAMisfit(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestApplyRefusesAPlanItDidNotMake checks that Apply refuses a plan that Syncer.Plan did not make,
+// and a plan made before the Syncer's switches, retired leaves, Nodes client or password changed,
+// before it sends a single request.
+func TestApplyRefusesAPlanItDidNotMake(t *testing.T) {
+	ctx := testCtx(t)
+	in := derive(t, design.CaseStudy())
+	env := startLab(t, in)
+	if _, err := env.Syncer().Apply(ctx, &nxcalico.Plan{}); err == nil || !strings.Contains(err.Error(), "not made by Syncer.Plan") {
+		t.Errorf("Apply of a zero Plan: %v", err)
+	}
+	tests := []struct {
+		name   string
+		modify func(s *nxcalico.Syncer)
+		want   string
+	}{
+		{"retired leaf added", func(s *nxcalico.Syncer) {
+			s.Retired = map[string]*nxos.Client{"Leaf2199": s.Switches["Leaf2101"]}
+		}, "retired leaves [Leaf2199], the plan was made for []"},
+		{"nodes client dropped", func(s *nxcalico.Syncer) { s.Nodes = nil }, "another Nodes client"},
+		{"calico client replaced", func(s *nxcalico.Syncer) {
+			c, err := calico.NewClient(s.Calico.Config(), calico.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.Calico = c
+		}, "another Calico client"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := env.Syncer()
+			plan, err := s.Plan(ctx, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, sim := range env.Sims {
+				sim.ResetRequests()
+			}
+			tc.modify(s)
+			_, err = s.Apply(ctx, plan)
+			if err == nil || !strings.Contains(err.Error(), "changed since the plan was made") || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Apply after %s: %v, want it to say %q", tc.name, err, tc.want)
+			}
+			if strings.Contains(err.Error(), clearPassword) {
+				t.Error("the error shows the password")
+			}
+			for name, sim := range env.Sims {
+				if reqs := sim.Requests(); len(reqs) != 0 {
+					t.Errorf("leaf %s received %d requests", name, len(reqs))
+				}
+			}
+		})
+	}
 }

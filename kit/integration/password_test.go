@@ -366,13 +366,13 @@ func TestAddingAPasswordReachesTheSwitches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, l := range plan.Leaves {
+	for _, l := range plan.Leaves() {
 		if c, u, d := l.Counts(); c != 0 || u != 2 || d != 0 {
 			t.Errorf("leaf %s: plan %d/%d/%d, want the 2 templates updated:\n%s", l.Leaf, c, u, d, l)
 		}
 	}
-	if _, u, _ := plan.Calico.Count(); u != 4 {
-		t.Errorf("Calico plan updates %d objects, want the 4 BGPPeers:\n%s", u, plan.Calico)
+	if _, u, _ := plan.Calico().Count(); u != 4 {
+		t.Errorf("Calico plan updates %d objects, want the 4 BGPPeers:\n%s", u, plan.Calico())
 	}
 	if strings.Contains(plan.String(), clearPassword) {
 		t.Error("plan shows the password")

@@ -23,8 +23,8 @@ import (
 )
 
 // neighborDN is where a leaf keeps its neighbor addr of the tenant VRF.
-func neighborDN(l *design.LeafIntent, addr netip.Addr) string {
-	return "sys/bgp/inst/dom-" + l.VRF + "/peer-[" + addr.String() + "]"
+func neighborDN(in *design.Intent, addr netip.Addr) string {
+	return "sys/bgp/inst/dom-" + in.Fabric.VRF + "/peer-[" + addr.String() + "]"
 }
 
 // assertNeighbors checks that every leaf of in holds exactly the neighbors in names for its nodes:
@@ -35,12 +35,12 @@ func assertNeighbors(t *testing.T, env *lab.Lab, in *design.Intent, gone map[str
 		l := &in.Leaves[i]
 		sim := env.Sims[l.Name]
 		for _, n := range l.Neighbors {
-			if sim.Get(neighborDN(l, n.Addr)) == nil {
+			if sim.Get(neighborDN(in, n.Addr)) == nil {
 				t.Errorf("leaf %s: neighbor %s (node %s) is not configured", l.Name, n.Addr, n.Node)
 			}
 		}
 		for _, a := range gone[l.Name] {
-			if sim.Get(neighborDN(l, a)) != nil {
+			if sim.Get(neighborDN(in, a)) != nil {
 				t.Errorf("leaf %s: neighbor %s is still configured", l.Name, a)
 			}
 		}
@@ -142,8 +142,8 @@ func TestCaseStudy(t *testing.T) {
 			t.Errorf("plan summary lacks %q:\n%s", want, summary)
 		}
 	}
-	if d != 0 || len(plan.Nodes) != 3 {
-		t.Errorf("first plan: %d deletes, %d node patches; want 0 and 3", d, len(plan.Nodes))
+	if d != 0 || len(plan.Nodes()) != 3 {
+		t.Errorf("first plan: %d deletes, %d node patches; want 0 and 3", d, len(plan.Nodes()))
 	}
 	for _, sim := range env.Sims {
 		for _, r := range sim.Requests() {
@@ -190,11 +190,11 @@ func TestCaseStudy(t *testing.T) {
 		t.Errorf("node01: labels %v annotations %v", node01.Labels, node01.Annotations)
 	}
 	var wantRep strings.Builder
-	for _, l := range plan.Leaves {
+	for _, l := range plan.Leaves() {
 		c, u, d := l.Counts()
 		fmt.Fprintf(&wantRep, "leaf %s: applied: %d created, %d updated, %d deleted\n", l.Leaf, c, u, d)
 	}
-	cc, _, _ := plan.Calico.Count()
+	cc, _, _ := plan.Calico().Count()
 	fmt.Fprintf(&wantRep, "calico: %d created, 0 updated, 0 deleted\nnodes: 3 labelled (master, node01, node02)\n", cc)
 	if rep.String() != wantRep.String() {
 		t.Errorf("report:\n%s\nwant:\n%s", rep, wantRep.String())
@@ -393,13 +393,13 @@ func TestApplyOrder(t *testing.T) {
 				t.Fatal(err)
 			}
 			var deleted []string
-			for _, ch := range plan.Calico.Changes {
+			for _, ch := range plan.Calico().Changes {
 				if ch.Action == calico.Delete && ch.Object.Kind == "BGPPeer" {
 					deleted = append(deleted, ch.Object.Name)
 				}
 			}
 			leafDeletes := 0
-			for _, l := range plan.Leaves {
+			for _, l := range plan.Leaves() {
 				_, _, d := l.Counts()
 				leafDeletes += d
 			}
@@ -408,7 +408,7 @@ func TestApplyOrder(t *testing.T) {
 			}
 
 			var created []string
-			for _, ch := range plan.Calico.Changes {
+			for _, ch := range plan.Calico().Changes {
 				if ch.Action == calico.Create && ch.Object.Kind == "BGPPeer" {
 					created = append(created, ch.Object.Name)
 				}
@@ -522,10 +522,10 @@ func TestApplyFailureStopsTheRun(t *testing.T) {
 			if rep == nil || len(rep.Leaves) != 2 || rep.Leaves[1].Err == nil || rep.CalicoApplied != nil || len(rep.Nodes) != 0 {
 				t.Fatalf("report %+v", rep)
 			}
-			if got := env.Sims["Leaf2101"].Get(neighborDN(in.Leaf("Leaf2101"), node)) != nil; got != tc.leaf2101 {
+			if got := env.Sims["Leaf2101"].Get(neighborDN(in, node)) != nil; got != tc.leaf2101 {
 				t.Errorf("Leaf2101 has neighbor %s: %v, want %v", node, got, tc.leaf2101)
 			}
-			if env.Sims["Leaf2102"].Get(neighborDN(in.Leaf("Leaf2102"), node)) != nil {
+			if env.Sims["Leaf2102"].Get(neighborDN(in, node)) != nil {
 				t.Errorf("Leaf2102 has neighbor %s after refusing its configuration", node)
 			}
 			if peers, err := bgpPeerNames(ctx, env); err != nil || len(peers) != 0 {

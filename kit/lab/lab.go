@@ -124,7 +124,7 @@ func Leaves(in *design.Intent, sims map[string]*nxostest.Server) []nodesim.Leaf 
 				lbs = append(lbs, p.Addr())
 			}
 		}
-		out = append(out, nodesim.Leaf{Name: leaf.Name, Pair: leaf.Pair, VRF: leaf.VRF, ASN: leaf.ASN.String(), Sim: sims[leaf.Name], Loopbacks: lbs})
+		out = append(out, nodesim.Leaf{Name: leaf.Name, Pair: leaf.Pair, VRF: in.Fabric.VRF, ASN: in.Fabric.ASN.String(), Sim: sims[leaf.Name], Loopbacks: lbs})
 	}
 	return out
 }

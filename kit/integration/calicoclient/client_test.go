@@ -200,7 +200,7 @@ func TestCancelledContext(t *testing.T) {
 	if _, err := c.Plan(ctx, "prod", objs.All()); !errors.Is(err, cause) {
 		t.Errorf("Plan with a cancelled context: %v, want the cause %v", err, cause)
 	}
-	if _, err := c.Status(ctx, []string{"node01"}); !errors.Is(err, cause) {
+	if _, err := c.Status(ctx, "prod", []string{"node01"}); !errors.Is(err, cause) {
 		t.Errorf("Status with a cancelled context: %v, want the cause %v", err, cause)
 	}
 }
