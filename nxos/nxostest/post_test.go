@@ -200,7 +200,7 @@ func TestLoad(t *testing.T) {
 	if err := s.Load(dme.New("bgpPeer", "addr", "1.1.1.1")); err == nil || !strings.Contains(err.Error(), `"dn"`) {
 		t.Errorf("Load without dn: %v", err)
 	}
-	if err := s.Load(dme.New("bgpPeer", "dn", "sys/bgp/inst/dom-x/peer-[1.1.1.1]", "ttl", "1")); err == nil || !strings.Contains(err.Error(), "out of range") {
+	if err := s.Load(dme.New("bgpPeer", "dn", "sys/bgp/inst/dom-x/peer-[1.1.1.1]", "ttl", "256")); err == nil || !strings.Contains(err.Error(), "out of range") {
 		t.Errorf("Load of invalid object: %v", err)
 	}
 	if err := s.Load(dme.New("topSystem").Add(dme.New("rpmEntity").Add(dme.New("rtmapRule", "name", "foreign")))); err != nil {
