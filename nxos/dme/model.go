@@ -67,7 +67,7 @@ func ModelLookup(name string) (*ModelClass, bool) {
 func ModelClasses() []ModelClass { return modelClasses }
 
 // Attr returns the property named name.
-func (c *ModelClass) Attr(name string) (ModelAttr, bool) {
+func (c ModelClass) Attr(name string) (ModelAttr, bool) {
 	i, ok := slices.BinarySearchFunc(c.Attrs, name, func(a ModelAttr, n string) int { return strings.Compare(a.Name, n) })
 	if !ok {
 		return ModelAttr{}, false
@@ -76,7 +76,7 @@ func (c *ModelClass) Attr(name string) (ModelAttr, bool) {
 }
 
 // Parent returns the containment of c under class parent.
-func (c *ModelClass) Parent(parent string) (ModelParent, bool) {
+func (c ModelClass) Parent(parent string) (ModelParent, bool) {
 	for _, p := range c.Parents {
 		if p.Class == parent {
 			return p, true
@@ -86,7 +86,7 @@ func (c *ModelClass) Parent(parent string) (ModelParent, bool) {
 }
 
 // ParentClasses returns the classes that may contain c, sorted, without duplicates.
-func (c *ModelClass) ParentClasses() []string {
+func (c ModelClass) ParentClasses() []string {
 	var out []string
 	for _, p := range c.Parents {
 		if p.Class != "" && !slices.Contains(out, p.Class) {
