@@ -69,7 +69,9 @@ var metaAttrs = map[string]bool{"dn": true, "rn": true, "status": true, "childAc
 // value, non-numeric or out-of-range number, bad boolean, wrong parent/child
 // pair, missing naming property, rn that contradicts the naming properties,
 // operational class posted, and "status" other than created, modified,
-// deleted or replaced.
+// deleted or replaced. A property the schema table leaves out is judged by the
+// device model (ModelLookup): accepted when the model has it configurable and
+// the value fits, refused as read-only or bad otherwise.
 func Check(parentClass string, o *Object) []error {
 	var errs []error
 	checkObject(&errs, "", parentClass, o, 0)

@@ -21,7 +21,7 @@ func TestCheckValid(t *testing.T) {
 	}
 }
 
-// leaf2101 is the REFERENCE.md §C design body for Leaf2101 (abridged repeats).
+// leaf2101 is the case study's Leaf2101 configuration as one body posted to sys (repeats abridged).
 func leaf2101() *Object {
 	vrf := "vrf-001"
 	return New("topSystem").Add(
@@ -70,7 +70,7 @@ func leaf2101() *Object {
 
 func TestCheckReferenceDesign(t *testing.T) {
 	if errs := Check("", leaf2101()); len(errs) != 0 {
-		t.Errorf("REFERENCE.md §C body: %v", errors.Join(errs...))
+		t.Errorf("Leaf2101 body: %v", errors.Join(errs...))
 	}
 }
 

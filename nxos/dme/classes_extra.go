@@ -1,13 +1,15 @@
 package dme
 
-// extraClasses are classes the reference design needs that the provider
-// definitions do not describe: operational BGP state (REFERENCE.md §D) and the
-// route-map "set extcommunity rt" and "match ipv6 address prefix-list" objects
-// (REFERENCE.md §B.3 rows 20–21).
+// extraClasses are classes nxcalico needs that the provider definitions do not
+// describe: the operational BGP session state (bgpPeerEntry, bgpPeerAfEntry)
+// and the route-map objects of "set extcommunity rt" and "match ipv6 address
+// prefix-list". All are classes of the device model with these properties and
+// parents.
 var extraClasses = []*Class{
 	// bgpPeerEntry is the read-only session state of one configured neighbor,
-	// "…/peer-[<addr>]/ent-[<addr>]". The six FSM states are verified; the
-	// remaining operSt values are the DME framework's generic ones.
+	// "…/peer-[<addr>]/ent-[<addr>]". operSt holds the device model's values and
+	// the spellings "opensent"/"openconfirm" device output has shown; the table
+	// accepts others (Open) since it only reads them.
 	{Name: "bgpPeerEntry", RN: "ent-[%s]", Naming: []string{"addr"}, Parents: []string{"bgpPeer"}, Operational: true, Confidence: Verified, Attrs: attrs(
 		Attr{Name: "addr", Kind: String},
 		Attr{Name: "operSt", Kind: Enum, Enum: []string{"unspecified", "illegal", "shut", "idle", "connect", "active", "opensent", "openconfirm", "established", "closing", "error", "unknown", "open-sent", "open-confirm"}, Open: true, Default: "unspecified"},
@@ -39,10 +41,10 @@ var extraClasses = []*Class{
 		Attr{Name: "tblVer", Kind: Int, Min: 0, Max: 4294967295, HasRange: true},
 		Attr{Name: "peerTblVer", Kind: Int, Min: 0, Max: 4294967295, HasRange: true},
 	)},
-	// rtmapSetRttComm is "set extcommunity rt …" in a route-map entry (rn "srtt",
-	// YANG srtt-items). The JSON class name is not verified on a device; the
-	// properties follow the sibling class rtmapSetRegComm.
-	{Name: "rtmapSetRttComm", RN: "srtt", Parents: []string{"rtmapEntry"}, Single: true, Confidence: Unverified, Attrs: attrs(
+	// rtmapSetRttComm is "set extcommunity rt …" in a route-map entry: the device
+	// model's rtmap_SetRttComm-group under srtt-items of a route-map entry
+	// (rn "srtt"), holding its communities under item-items.
+	{Name: "rtmapSetRttComm", RN: "srtt", Parents: []string{"rtmapEntry"}, Single: true, Confidence: Verified, Attrs: attrs(
 		Attr{Name: "additive", Kind: Enum, Enum: []string{"enabled", "disabled"}, Default: "disabled"},
 		Attr{Name: "setCriteria", Kind: Enum, Enum: []string{"none", "append", "replace", "igp", "pre-bestpath"}, Default: "none"},
 	)},
@@ -57,13 +59,14 @@ var extraClasses = []*Class{
 		Attr{Name: "descr", Kind: String},
 	)},
 	// rtmapMatchRtDstV6 is "match ipv6 address prefix-list …" in a route-map entry,
-	// the IPv6 twin of rtmapMatchRtDst (rn "mrtdstv6", YANG mrtdstv6-items). The
-	// JSON class name is not verified on a device.
-	{Name: "rtmapMatchRtDstV6", RN: "mrtdstv6", Parents: []string{"rtmapEntry"}, Single: true, Confidence: Unverified, Attrs: attrs()},
+	// the IPv6 twin of rtmapMatchRtDst: the device model's
+	// rtmap_MatchRtDstV6-group under mrtdstv6-items (rn "mrtdstv6").
+	{Name: "rtmapMatchRtDstV6", RN: "mrtdstv6", Parents: []string{"rtmapEntry"}, Single: true, Confidence: Verified, Attrs: attrs()},
 	// rtmapRsRtDstV6Att points an IPv6 match at its prefix-list by tDn
-	// ("sys/rpm/pfxlistv6-[name]"), the IPv6 twin of rtmapRsRtDstAtt (rn
-	// "rsrtDstV6Att-[%s]", YANG rsrtDstV6Att-items). Not verified on a device.
-	{Name: "rtmapRsRtDstV6Att", RN: "rsrtDstV6Att-[%s]", Naming: []string{"tDn"}, Parents: []string{"rtmapMatchRtDstV6"}, Confidence: Unverified, Attrs: attrs(
+	// ("sys/rpm/pfxlistv6-[name]"), the IPv6 twin of rtmapRsRtDstAtt: the device
+	// model's relation rtmap_RsRtDstV6Att_source-group, a list keyed by tDn under
+	// rsrtDstV6Att-items (rn "rsrtDstV6Att-[<tDn>]").
+	{Name: "rtmapRsRtDstV6Att", RN: "rsrtDstV6Att-[%s]", Naming: []string{"tDn"}, Parents: []string{"rtmapMatchRtDstV6"}, Confidence: Verified, Attrs: attrs(
 		Attr{Name: "tDn", Kind: String},
 	)},
 }

@@ -1,6 +1,9 @@
 // Classes encoded from the Cisco Terraform NX-OS provider definitions (MPL-2.0):
 // attributes, enums, ranges, rn formats, naming and parents from commit 43d0c254,
-// defaults from commit 0464f052 (legacy per-class files).
+// defaults from commit 0464f052 (legacy per-class files); then made to agree with
+// Cisco's NX-OS 9.3(2) device model (see model_gen.go): classes and properties of
+// later releases dropped, enumerations, integer ranges, defaults, parents and
+// list keys taken from the model.
 
 package dme
 
@@ -649,7 +652,7 @@ var providerClasses = []*Class{
 		Attr{Name: "vpnId", Kind: String},
 	)},
 	// The provider writes rn "dom-%[1]s" (the VRF name again); the object is named
-	// by "name", which must equal the l3Inst name (REFERENCE.md §B.3 row 14, §E.12).
+	// by "name", which must equal the l3Inst name (the VRF's routing-control domain).
 	{Name: "rtctrlDom", RN: "dom-%s", Naming: []string{"name"}, Parents: []string{"l3Inst"}, Confidence: Verified, Attrs: attrs(
 		Attr{Name: "name", Kind: String},
 		Attr{Name: "encap", Kind: String},

@@ -180,9 +180,10 @@ func TestSchemaFacts(t *testing.T) {
 			t.Errorf("%s not operational", name)
 		}
 	}
-	for _, name := range []string{"rtmapSetRttComm", "rtextcomItem"} {
-		if c, _ := Lookup(name); c.Confidence != Unverified {
-			t.Errorf("%s confidence %v", name, c.Confidence)
+	// The device model states these classes; only rtextcomItem's rn format is a guess.
+	for name, want := range map[string]Confidence{"rtmapSetRttComm": Verified, "rtmapMatchRtDstV6": Verified, "rtmapRsRtDstV6Att": Verified, "rtextcomItem": Unverified} {
+		if c, _ := Lookup(name); c.Confidence != want {
+			t.Errorf("%s confidence %v, want %v", name, c.Confidence, want)
 		}
 	}
 	pe, _ := Lookup("rtpfxEntry")
