@@ -86,20 +86,18 @@
 // # DME classes not yet verified on hardware
 //
 // Every class, property, enum value, range and parent/child pair the renderer emits is checked
-// against the schema table of package dme by the tests. These emitted classes are not yet
-// verified on hardware (REFERENCE.md marks them [U]; check them with the NX-API sandbox's CLI to
-// DME conversion before relying on them):
+// by the tests against the schema table of package dme and against the facts of Cisco's NX-OS
+// 9.3(2) device model (dme.DeviceModel, dme.CheckModel). The model states every emitted class,
+// including rtmapSetRttComm and rtextcomItem (set extcommunity rt <color> in the coloring
+// route-map) and rtmapMatchRtDstV6 and rtmapRsRtDstV6Att (match ipv6 address prefix-list).
+// Not yet verified on hardware (check with the NX-API sandbox's CLI to DME conversion):
 //
-//   - rtmapSetRttComm and rtextcomItem: set extcommunity rt <color> in the coloring route-map.
-//     The rn "srtt", the item list and the properties community/scope are known from the NX-OS
-//     YANG model; the JSON class names are not.
-//   - rtmapMatchRtDstV6 and rtmapRsRtDstV6Att: match ipv6 address prefix-list in the coloring
-//     route-map's IPv6 entry (seq 20) and in the IPv6 route filters. The names come from Cisco's
-//     nxtoolkit and the NX-OS YANG model (mrtdstv6, rsrtDstV6Att), not from the provider
-//     definitions the schema table is built from.
+//   - rtextcomItem: the model names it by scope and community; the format of its RN is not in
+//     the model, so the renderer posts it by those properties.
 //
-// Inferred, not device-checked: ctrl "" on icmpv4If/icmpv6If for "no ip/ipv6 redirects" (it
-// clears the unreachables flags too), rtctrlAfCtrl of the unicast family for "export map",
+// Inferred, not device-checked: ctrl "" on icmpv4If/icmpv6If for "no ip/ipv6 redirects" (the
+// device model's defaults are "redirect,port-unreachable" and "redirect", so on IPv4 it clears
+// the port-unreachable flag too), rtctrlAfCtrl of the unicast family for "export map",
 // maxEcmp for "maximum-paths" and maxExtIntEcmp for "maximum-paths ibgp", passwdType 7 with
 // a type-7 string for "password 7", bgpRtCtrlP and bgpMaxPfxP under a template's address family
 // (the provider models them under a neighbor's; the class is the same bgpPeerAf), fromPfxLen 0 as

@@ -272,9 +272,9 @@ func TestDiffPrunesOwnedObjectsOnly(t *testing.T) {
 
 func TestDiffRefusesInvalidConfig(t *testing.T) {
 	cfg := smallLeaf("192.168.1.10")
-	cfg.Config.Children[3].Children[0].Children[0].Children[0].Set("ttl", "1") // bgpPeerCont
+	cfg.Config.Children[3].Children[0].Children[0].Children[0].Set("ttl", "256") // bgpPeerCont
 	_, err := Diff(cfg, nil)
-	if err == nil || !strings.Contains(err.Error(), `bgpPeerCont.ttl="1"`) || !strings.Contains(err.Error(), "Leaf2101") {
+	if err == nil || !strings.Contains(err.Error(), `bgpPeerCont.ttl="256"`) || !strings.Contains(err.Error(), "Leaf2101") {
 		t.Fatalf("err = %v, want the leaf, the property and the value", err)
 	}
 	bad := &LeafConfig{Leaf: "x", Config: dme.New("bgpEntity")}

@@ -14,7 +14,30 @@ type SchemaError struct {
 	Attr   string // offending property, "" when the object as a whole is at fault
 	Value  string // offending value
 	Reason string
+	Rule   Rule // what kind of violation it is
 }
+
+// Rule is the kind of a schema violation.
+type Rule uint8
+
+const (
+	// RuleUnknownClass: the class is not in the schema (or, for CheckModel, not in the device model).
+	RuleUnknownClass Rule = iota + 1
+	// RuleUnknownProperty: the class has no such property.
+	RuleUnknownProperty
+	// RuleReadOnly: a read-only property, or an object of an operational class, was given.
+	RuleReadOnly
+	// RuleBadValue: not one of the enumeration or flag values, not an integer, not a boolean.
+	RuleBadValue
+	// RuleOutOfRange: an integer outside the property's range.
+	RuleOutOfRange
+	// RuleWrongParent: the class cannot be a child of its parent's class.
+	RuleWrongParent
+	// RuleNaming: a naming property is missing, cannot be unset, or disagrees with the rn.
+	RuleNaming
+	// RuleStatus: "status" other than created, modified, deleted or replaced, or a bad "dn".
+	RuleStatus
+)
 
 // Error implements error; it quotes the class, the property and the value.
 func (e *SchemaError) Error() string {
@@ -46,7 +69,9 @@ var metaAttrs = map[string]bool{"dn": true, "rn": true, "status": true, "childAc
 // value, non-numeric or out-of-range number, bad boolean, wrong parent/child
 // pair, missing naming property, rn that contradicts the naming properties,
 // operational class posted, and "status" other than created, modified,
-// deleted or replaced.
+// deleted or replaced. A property the schema table leaves out is judged by the
+// device model (ModelLookup): accepted when the model has it configurable and
+// the value fits, refused as read-only or bad otherwise.
 func Check(parentClass string, o *Object) []error {
 	var errs []error
 	checkObject(&errs, "", parentClass, o, 0)
@@ -54,8 +79,8 @@ func Check(parentClass string, o *Object) []error {
 }
 
 func checkObject(errs *[]error, path, parentClass string, o *Object, index int) {
-	add := func(class, attr, value, reason string, seg string) {
-		*errs = append(*errs, &SchemaError{Path: join(path, seg), Class: class, Attr: attr, Value: value, Reason: reason})
+	add := func(rule Rule, class, attr, value, reason string, seg string) {
+		*errs = append(*errs, &SchemaError{Path: join(path, seg), Class: class, Attr: attr, Value: value, Reason: reason, Rule: rule})
 	}
 	if o == nil {
 		return
@@ -63,7 +88,7 @@ func checkObject(errs *[]error, path, parentClass string, o *Object, index int) 
 	seg := fmt.Sprintf("%s#%d", o.Class, index)
 	c, known := Lookup(o.Class)
 	if !known {
-		add(o.Class, "", "", "unknown class", seg)
+		add(RuleUnknownClass, o.Class, "", "", "unknown class", seg)
 		for i, ch := range o.Children {
 			checkObject(errs, join(path, seg), "", ch, i)
 		}
@@ -73,17 +98,17 @@ func checkObject(errs *[]error, path, parentClass string, o *Object, index int) 
 		seg = rn
 	}
 	if parentClass != "" && !c.HasParent(parentClass) {
-		add(c.Name, "", "", fmt.Sprintf("cannot be a child of %s (allowed parents: %s)", parentClass, strings.Join(c.Parents, ", ")), seg)
+		add(RuleWrongParent, c.Name, "", "", fmt.Sprintf("cannot be a child of %s (allowed parents: %s)", parentClass, strings.Join(c.Parents, ", ")), seg)
 	}
 	if c.Operational {
-		add(c.Name, "", "", "operational (read-only) class cannot be posted", seg)
+		add(RuleReadOnly, c.Name, "", "", "operational (read-only) class cannot be posted", seg)
 	}
 	// Naming: explicit rn must match the format and agree with given naming properties.
 	var fromRN map[string]string
 	if rn := o.Get("rn"); rn != "" {
 		m, ok := c.ParseRN(rn)
 		if !ok {
-			add(c.Name, "rn", rn, fmt.Sprintf("does not match rn format %q", c.RN), seg)
+			add(RuleNaming, c.Name, "rn", rn, fmt.Sprintf("does not match rn format %q", c.RN), seg)
 		}
 		fromRN = m
 	}
@@ -91,12 +116,12 @@ func checkObject(errs *[]error, path, parentClass string, o *Object, index int) 
 		v := o.Get(n)
 		if v == "" {
 			if fromRN[n] == "" {
-				add(c.Name, n, "", "naming property is missing", seg)
+				add(RuleNaming, c.Name, n, "", "naming property is missing", seg)
 			}
 			continue
 		}
 		if rv, ok := fromRN[n]; ok && !sameValue(rv, v) {
-			add(c.Name, n, v, fmt.Sprintf("naming property disagrees with rn %q", o.Get("rn")), seg)
+			add(RuleNaming, c.Name, n, v, fmt.Sprintf("naming property disagrees with rn %q", o.Get("rn")), seg)
 		}
 	}
 	keys := make([]string, 0, len(o.Attrs))
@@ -111,34 +136,62 @@ func checkObject(errs *[]error, path, parentClass string, o *Object, index int) 
 				switch v {
 				case "", "created", "modified", "deleted", "replaced":
 				default:
-					add(c.Name, k, v, "status must be created, modified, deleted or replaced", seg)
+					add(RuleStatus, c.Name, k, v, "status must be created, modified, deleted or replaced", seg)
 				}
 			}
 			if k == "dn" && v != "" {
 				if _, err := ParseDN(v); err != nil {
-					add(c.Name, k, v, "not a valid DN", seg)
+					add(RuleStatus, c.Name, k, v, "not a valid DN", seg)
 				}
 			}
 			continue
 		}
 		a, ok := c.Attrs[k]
 		if !ok {
-			add(c.Name, k, v, "unknown property", seg)
+			// The device model may know a property the table leaves out.
+			ma, inModel := modelAttr(c.Name, k)
+			switch {
+			case !inModel:
+				add(RuleUnknownProperty, c.Name, k, v, "unknown property", seg)
+			case ma.ReadOnly && !c.Operational:
+				add(RuleReadOnly, c.Name, k, v, "read-only property", seg)
+			case v != UnsetMarker:
+				if reason := ma.Validate(v); reason != "" {
+					add(valueRule(ma.Kind, reason), c.Name, k, v, reason, seg)
+				}
+			}
 			continue
 		}
 		if v == UnsetMarker {
 			if c.IsNaming(k) {
-				add(c.Name, k, v, "naming property cannot be unset", seg)
+				add(RuleNaming, c.Name, k, v, "naming property cannot be unset", seg)
 			}
 			continue
 		}
 		if reason := a.Validate(v); reason != "" {
-			add(c.Name, k, v, reason, seg)
+			add(valueRule(a.Kind, reason), c.Name, k, v, reason, seg)
 		}
 	}
 	for i, ch := range o.Children {
 		checkObject(errs, join(path, seg), c.Name, ch, i)
 	}
+}
+
+// modelAttr returns the device model's property name of class.
+func modelAttr(class, name string) (ModelAttr, bool) {
+	mc, ok := ModelLookup(class)
+	if !ok {
+		return ModelAttr{}, false
+	}
+	return mc.Attr(name)
+}
+
+// valueRule tells a range violation from any other bad value.
+func valueRule(k Kind, reason string) Rule {
+	if k == Int && strings.HasPrefix(reason, "out of range") {
+		return RuleOutOfRange
+	}
+	return RuleBadValue
 }
 
 func join(path, seg string) string {

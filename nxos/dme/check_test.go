@@ -21,7 +21,7 @@ func TestCheckValid(t *testing.T) {
 	}
 }
 
-// leaf2101 is the REFERENCE.md §C design body for Leaf2101 (abridged repeats).
+// leaf2101 is the case study's Leaf2101 configuration as one body posted to sys (repeats abridged).
 func leaf2101() *Object {
 	vrf := "vrf-001"
 	return New("topSystem").Add(
@@ -70,7 +70,7 @@ func leaf2101() *Object {
 
 func TestCheckReferenceDesign(t *testing.T) {
 	if errs := Check("", leaf2101()); len(errs) != 0 {
-		t.Errorf("REFERENCE.md §C body: %v", errors.Join(errs...))
+		t.Errorf("Leaf2101 body: %v", errors.Join(errs...))
 	}
 }
 
@@ -86,7 +86,7 @@ func TestCheckViolations(t *testing.T) {
 		{"bad enum", "bgpDom", New("bgpPeer", "addr", "1.1.1.1", "adminSt", "on"), []string{`bgpPeer.adminSt="on": not one of enabled, disabled`}},
 		{"bad flag", "bgpPeer", New("bgpPeerAf", "type", "ipv4-ucast", "ctrl", "nh-self,as-override"), []string{`bgpPeerAf.ctrl="nh-self,as-override": flag "as-override" is not one of`}},
 		{"empty flag", "bgpPeer", New("bgpPeerAf", "type", "ipv4-ucast", "ctrl", "nh-self,"), []string{`empty flag`}},
-		{"out of range", "bgpDom", New("bgpPeer", "addr", "1.1.1.1", "ttl", "1"), []string{`bgpPeer.ttl="1": out of range [2..255]`}},
+		{"out of range", "bgpDom", New("bgpPeer", "addr", "1.1.1.1", "ttl", "256"), []string{`bgpPeer.ttl="256": out of range [0..255]`}},
 		{"not a number", "bgpDom", New("bgpPeer", "addr", "1.1.1.1", "holdIntvl", "3m"), []string{`bgpPeer.holdIntvl="3m": not an integer`}},
 		{"bad bool", "nvoEps", New("nvoEp", "epId", "1", "advertiseVmac", "enabled"), []string{`nvoEp.advertiseVmac="enabled": not a boolean`}},
 		{"wrong parent", "bgpInst", New("bgpPeer", "addr", "1.1.1.1"), []string{`bgpPeer: cannot be a child of bgpInst`}},

@@ -187,7 +187,8 @@ func RNKey(rn string) (string, error) {
 }
 
 // rnKey canonicalises one syntactically valid RN: bracket groups lose their
-// brackets unless the value needs them, values are canonicalised.
+// brackets unless the value needs them, values are canonicalised. The key of a
+// key is the key itself (see needsBrackets).
 func rnKey(rn string) (string, error) {
 	if strings.IndexByte(rn, '[') < 0 {
 		return canonBare(rn), nil
@@ -211,7 +212,7 @@ func rnKey(rn string) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if strings.ContainsAny(v, "/[]") {
+		if needsBrackets(v) {
 			b.WriteByte('[')
 			b.WriteString(v)
 			b.WriteByte(']')
@@ -221,6 +222,16 @@ func rnKey(rn string) (string, error) {
 		i = end + 1
 	}
 	return b.String(), nil
+}
+
+// needsBrackets reports whether the canonical naming value v must keep its
+// brackets in a key: when it holds "/" or brackets, or when read unbracketed it
+// would be canonicalised again. A bracket group always sits between "-"
+// separators, so unbracketed its "-"-separated tokens are canonBare's tokens:
+// "[-00::]" must stay bracketed, since bare "-00::" has the token "00::" that
+// canonBare rewrites to "::" (the value as a whole is not an address).
+func needsBrackets(v string) bool {
+	return strings.ContainsAny(v, "/[]") || canonBare(v) != v
 }
 
 // canonValue canonicalises a bracketed naming value: addresses, prefixes, nested DNs.

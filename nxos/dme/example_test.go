@@ -45,14 +45,14 @@ func ExampleParse() {
 }
 
 func ExampleCheck() {
-	peer := dme.New("bgpPeer", "addr", "192.168.1.10", "ttl", "1").Add(
+	peer := dme.New("bgpPeer", "addr", "192.168.1.10", "ttl", "256").Add(
 		dme.New("bgpPeerAf", "type", "ipv4-ucast", "ctrl", "disable-peer-as-check"),
 	)
 	for _, err := range dme.Check("bgpDom", peer) {
 		fmt.Println(err)
 	}
 	// Output:
-	// dme: peer-[192.168.1.10]: bgpPeer.ttl="1": out of range [2..255]
+	// dme: peer-[192.168.1.10]: bgpPeer.ttl="256": out of range [0..255]
 	// dme: peer-[192.168.1.10]/af-[ipv4-ucast]: bgpPeerAf.ctrl="disable-peer-as-check": flag "disable-peer-as-check" is not one of rr-client, nh-self, dis-peer-as-check, allow-self-as, default-originate, advertisement-interval, suppress-inactive, nh-self-all
 }
 

@@ -6,15 +6,18 @@ import (
 	"strings"
 )
 
-// Confidence says how well a class's use is established (REFERENCE.md marks [V], [I], [U]).
+// Confidence says how well a class's use is established. Every class of the table agrees
+// with the device model (DeviceModel) whatever its Confidence.
 type Confidence uint8
 
 const (
-	// Verified classes are stated by a provider definition, Cisco documentation or device output.
+	// Verified classes are stated, with their rn format, by a provider definition, Cisco
+	// documentation, Cisco's device model or device output.
 	Verified Confidence = iota + 1
 	// Inferred classes exist, but their use for a design line is deduced.
 	Inferred
-	// Unverified classes are best guesses that must be checked on a device before being relied on.
+	// Unverified classes are in the device model, but something the renderer relies on (such as
+	// the rn format) is a best guess that must be checked on a device.
 	Unverified
 )
 

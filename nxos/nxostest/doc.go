@@ -4,7 +4,7 @@
 // so tools and demos can run it too.
 //
 // One Server is one switch holding one DME tree. It implements the parts of
-// NX-API REST that nxcalico relies on (see the project's REFERENCE.md §A):
+// NX-API REST that nxcalico relies on:
 //
 //   - sessions: POST /api/aaaLogin.json (also /api/mo/aaaLogin.json) returns a
 //     token and the APIC-cookie session cookie; GET /api/aaaRefresh.json renews
@@ -14,8 +14,14 @@
 //     if absent, only the properties sent change, unmentioned children stay;
 //     status "deleted" and "replaced" are honoured; defaults are filled from
 //     the dme schema; write-only properties (password) read back as "". The
-//     whole body is checked with dme.Check first and applied all-or-nothing;
-//     a missing parent of the URL DN answers code 102.
+//     whole body is checked with dme.Check first and applied all-or-nothing:
+//     what Cisco's NX-OS device model (dme.DeviceModel) does not have is
+//     refused with one error, as a switch answers — an unknown class with
+//     code 17 "Unknown class <class>"; an unknown or read-only property, a
+//     value outside the enumeration, a non-number, an integer out of range or
+//     a child under the wrong parent with code 400 and the offending DN (see
+//     dme.SchemaError.DeviceError for the texts). A missing parent of the URL
+//     DN answers code 102.
 //   - DELETE /api/mo/<dn>.json removes a subtree.
 //   - GET /api/mo/<dn>.json and GET /api/class/<class>.json with query-target,
 //     target-subtree-class, rsp-subtree, rsp-subtree-class, rsp-prop-include and

@@ -47,7 +47,7 @@ func TestGoNXOSClient(t *testing.T) {
 	if err != nil || res.Get("0.bgpPeerEntry.attributes.operSt").Str != "idle" {
 		t.Fatalf("GetClass: %v %s", err, res.Raw)
 	}
-	if _, err := c.Post("sys/bgp/inst/dom-default/peer-[10.2.1.5]", `{"bgpPeer":{"attributes":{"ttl":"1"}}}`); err == nil {
+	if _, err := c.Post("sys/bgp/inst/dom-default/peer-[10.2.1.5]", `{"bgpPeer":{"attributes":{"ttl":"256"}}}`); err == nil {
 		t.Error("invalid POST accepted")
 	}
 	if _, err := c.DeleteDn("sys/bgp/inst/dom-default"); err != nil {

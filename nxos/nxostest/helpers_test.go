@@ -99,7 +99,7 @@ func dns(objs []*dme.Object) string {
 	return strings.Join(s, " ")
 }
 
-// leafBody is REFERENCE.md §C for Leaf2101 (abridged) as posted to sys.
+// leafBody is the case study's Leaf2101 configuration (abridged) as posted to sys.
 const featuresBody = `{"topSystem":{"children":[{"fmEntity":{"children":[
   {"fmBgp":{"attributes":{"adminSt":"enabled"}}},{"fmInterfaceVlan":{"attributes":{"adminSt":"enabled"}}},
   {"fmNvo":{"attributes":{"adminSt":"enabled"}}},{"fmEvpn":{"attributes":{"adminSt":"enabled"}}},{"fmHmm":{"attributes":{"adminSt":"enabled"}}}]}}]}}`

@@ -94,13 +94,15 @@ func (s *Server) syncPeers(t *tree) {
 				continue
 			}
 			ent := peer.child(key)
+			st, forced := s.stateOf(vrf, addr)
 			if ent == nil {
-				ent = newNode(entClass, rn, map[string]string{"addr": addr})
+				// A new session starts in its state; that is no flap.
+				ent = newNode(entClass, rn, map[string]string{"addr": addr, "operSt": st})
 				peer.add(key, ent)
 			}
-			if want, forced := s.stateOf(vrf, addr); (forced || !ent.pinned) && ent.attrs["operSt"] != want {
+			if (forced || !ent.pinned) && ent.attrs["operSt"] != st {
 				ent.attrs["prevOperSt"] = ent.attrs["operSt"]
-				ent.attrs["operSt"] = want
+				ent.attrs["operSt"] = st
 				ent.attrs["lastFlapTs"] = now.UTC().Format(flapLayout)
 			}
 			ent.attrs["passwdSet"] = "disabled"

@@ -131,11 +131,19 @@ func TestPostErrors(t *testing.T) {
 			400, "102", "configured object ((Dn0)) not found Dn0=sys/ipv4/inst/dom-default/if-[vlan100]/addr-[10.10.10.2/31], "},
 		{"body class differs from DN", "sys/bgp/inst/dom-default", `{"bgpPeer":{"attributes":{"addr":"1.1.1.1"}}}`, 400, "400", `body class "bgpPeer" does not match DN`},
 		{"naming differs from DN", "sys/bgp/inst/dom-default/peer-[10.2.1.5]", `{"bgpPeer":{"attributes":{"addr":"10.2.1.6"}}}`, 400, "400", `naming property disagrees with rn "peer-[10.2.1.5]"`},
-		{"unknown class", "sys/bgp/inst/dom-default", `{"bgpDom":{"children":[{"bgpNeighbor":{"attributes":{"addr":"1.1.1.1"}}}]}}`, 400, "400", "unknown class"},
-		{"unknown attribute", "sys/bgp/inst/dom-default", `{"bgpDom":{"attributes":{"colour":"red"}}}`, 400, "400", `bgpDom.colour="red": unknown property`},
-		{"bad enum", "sys/bgp/inst/dom-default/peer-[10.2.1.5]", `{"bgpPeer":{"attributes":{"adminSt":"up"}}}`, 400, "400", `bgpPeer.adminSt="up"`},
-		{"range", "sys/bgp/inst/dom-default/peer-[10.2.1.5]", `{"bgpPeer":{"attributes":{"ttl":"256"}}}`, 400, "400", "out of range [2..255]"},
-		{"operational", "sys/bgp/inst/dom-default/peer-[10.2.1.5]", `{"bgpPeer":{"children":[{"bgpPeerEntry":{"attributes":{"addr":"10.2.1.5","operSt":"established"}}}]}}`, 400, "400", "operational"},
+		// Rejections of what the device model does not have, worded as a switch words them.
+		{"unknown class", "sys/bgp/inst/dom-default", `{"bgpDom":{"children":[{"bgpNeighbor":{"attributes":{"addr":"1.1.1.1"}}}]}}`, 400, "17", "Unknown class bgpNeighbor"},
+		{"unknown attribute", "sys/bgp/inst/dom-default", `{"bgpDom":{"attributes":{"colour":"red"}}}`, 400, "400", "unknown attribute 'colour' in element 'bgpDom'"},
+		{"bad enum", "sys/bgp/inst/dom-default/peer-[10.2.1.5]", `{"bgpPeer":{"attributes":{"adminSt":"up"}}}`, 400, "400",
+			"unknown property value up, name adminSt, class bgpPeer [(Dn0)] Dn0=sys/bgp/inst/dom-default/peer-[10.2.1.5], "},
+		{"enum value the model lacks", "sys/bgp/inst/dom-default/peer-[10.2.1.5]", `{"bgpPeer":{"attributes":{"passwdType":"6"}}}`, 400, "400", "unknown property value 6, name passwdType, class bgpPeer"},
+		{"range", "sys/bgp/inst/dom-default/peer-[10.2.1.5]", `{"bgpPeer":{"attributes":{"ttl":"256"}}}`, 400, "400",
+			"property value 256 out of range [0..255], name ttl, class bgpPeer [(Dn0)] Dn0=sys/bgp/inst/dom-default/peer-[10.2.1.5], "},
+		{"read-only property", "sys/bgp/inst/dom-default/peer-[10.2.1.5]", `{"bgpPeer":{"attributes":{"maxCurPeers":"3"}}}`, 400, "400", "cannot set read-only property maxCurPeers, class bgpPeer"},
+		{"wrong parent", "sys/bgp/inst", `{"bgpInst":{"children":[{"bgpPeer":{"attributes":{"addr":"1.1.1.1"}}}]}}`, 400, "400",
+			"class bgpPeer cannot be a child of bgpInst (allowed parents: bgpDom) [(Dn0)] Dn0=sys/bgp/inst/peer-[1.1.1.1], "},
+		{"operational", "sys/bgp/inst/dom-default/peer-[10.2.1.5]", `{"bgpPeer":{"children":[{"bgpPeerEntry":{"attributes":{"addr":"10.2.1.5","operSt":"established"}}}]}}`, 400, "400",
+			"cannot create object of read-only class bgpPeerEntry [(Dn0)] Dn0=sys/bgp/inst/dom-default/peer-[10.2.1.5]/ent-[10.2.1.5], "},
 		{"bad status", "sys/bgp/inst/dom-default/peer-[10.2.1.5]", `{"bgpPeer":{"attributes":{"status":"gone"}}}`, 400, "400", "status must be"},
 		{"unknown DN", "sys/bgp/inst/nope-1", `{"bgpX":{}}`, 400, "400", `RN "nope-1" is not a known child of bgpInst`},
 		{"bad DN", "sys/bgp/inst/dom-[x", `{"bgpDom":{}}`, 400, "400", `unclosed "["`},
@@ -157,9 +165,9 @@ func TestPostAllOrNothing(t *testing.T) {
 	s, se := start(t)
 	before := s.Dump()
 	// Everything valid except one leaf deep inside: nothing may be applied.
-	bad := strings.Replace(leafBody, `"maxEcmp":"64"`, `"maxEcmp":"513"`, 1)
+	bad := strings.Replace(leafBody, `"maxEcmp":"64"`, `"maxEcmp":"65"`, 1)
 	st, e := se.fail(http.MethodPost, "/api/mo/sys.json", bad)
-	if st != http.StatusBadRequest || !strings.Contains(e.Text, `bgpDomAf.maxEcmp="513": out of range [1..512]`) || !strings.Contains(e.Text, "af-[ipv4-ucast]") {
+	if st != http.StatusBadRequest || e.Code != "400" || !strings.Contains(e.Text, "property value 65 out of range [1..64], name maxEcmp, class bgpDomAf") || !strings.Contains(e.Text, "Dn0=sys/bgp/inst/dom-vrf-001/af-[ipv4-ucast], ") {
 		t.Errorf("%d %+v", st, e)
 	}
 	if !before.Equal(s.Dump()) {
@@ -200,7 +208,7 @@ func TestLoad(t *testing.T) {
 	if err := s.Load(dme.New("bgpPeer", "addr", "1.1.1.1")); err == nil || !strings.Contains(err.Error(), `"dn"`) {
 		t.Errorf("Load without dn: %v", err)
 	}
-	if err := s.Load(dme.New("bgpPeer", "dn", "sys/bgp/inst/dom-x/peer-[1.1.1.1]", "ttl", "1")); err == nil || !strings.Contains(err.Error(), "out of range") {
+	if err := s.Load(dme.New("bgpPeer", "dn", "sys/bgp/inst/dom-x/peer-[1.1.1.1]", "ttl", "256")); err == nil || !strings.Contains(err.Error(), "out of range") {
 		t.Errorf("Load of invalid object: %v", err)
 	}
 	if err := s.Load(dme.New("topSystem").Add(dme.New("rpmEntity").Add(dme.New("rtmapRule", "name", "foreign")))); err != nil {
@@ -208,5 +216,16 @@ func TestLoad(t *testing.T) {
 	}
 	if s.Get("sys/rpm/rtmap-foreign") == nil {
 		t.Error("topSystem Load")
+	}
+}
+
+// TestPostDeviceModelProperties: a configurable property the device model has is accepted even
+// where the schema table leaves it out, and stored as sent.
+func TestPostDeviceModelProperties(t *testing.T) {
+	s, se := start(t)
+	se.post("sys", leafBody)
+	se.post("sys/bgp/inst/dom-vrf-001/peer-[192.168.1.10]", `{"bgpPeer":{"attributes":{"dscp":"af11"}}}`)
+	if got := s.Get("sys/bgp/inst/dom-vrf-001/peer-[192.168.1.10]").Get("dscp"); got != "af11" {
+		t.Errorf("dscp = %q, want af11", got)
 	}
 }

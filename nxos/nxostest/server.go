@@ -382,16 +382,8 @@ func (s *Server) applyAt(d dme.DN, root *dme.Object, preload bool) error {
 	if rn := root.Get("rn"); rn == "" || len(c.Naming) > 0 {
 		root.Set("rn", last)
 	}
-	var msgs []string
-	for _, e := range dme.Check(parentClass, root) {
-		var se *dme.SchemaError
-		if preload && errors.As(e, &se) && strings.HasPrefix(se.Reason, "operational") {
-			continue
-		}
-		msgs = append(msgs, e.Error())
-	}
-	if len(msgs) > 0 {
-		return errors.New(strings.Join(msgs, "; "))
+	if err := rejection(d, dme.Check(parentClass, root), preload); err != nil {
+		return err
 	}
 	next := s.tree.clone()
 	var parent *node
