@@ -25,8 +25,7 @@ var subtreeOwners = map[string]bool{
 	"bgpPeer":     true, // neighbors the design names
 }
 
-// ownership decides which objects read from a switch belong to the design
-// (DESIGN.md, "Ownership and safety"): an object is owned when it lies in the
+// ownership decides which objects read from a switch belong to the design: an object is owned when it lies in the
 // subtree of a desired object of a subtreeOwners class, when it is a template,
 // route-map or prefix-list the design names (LeafConfig.Names), or when it is a
 // neighbor in one of the design's VRFs that inherits one of the design's

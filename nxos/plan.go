@@ -154,8 +154,11 @@ func (c *Client) Plan(ctx context.Context, cfg *LeafConfig, opts ...PlanOption) 
 
 // Diff computes the plan that turns current into cfg, without I/O. current must
 // cover ScopeOf(cfg). Creates and updates carry only properties present in the
-// desired objects; owned objects the design no longer wants are deleted (see
-// DESIGN.md "Ownership and safety"); features are only ever enabled. Both
+// desired objects; owned objects the design no longer wants are deleted (owned: in
+// the subtree of a desired object of a class the design owns whole, a template,
+// route-map or prefix-list the design names, or a neighbor in the design's VRF
+// inheriting one of its templates; nothing else is ever deleted); features are only
+// ever enabled. Both
 // bodies are checked against the DME schema, so a plan that would be refused
 // fails here, before any request.
 func Diff(cfg *LeafConfig, current *State, opts ...PlanOption) (*Plan, error) {

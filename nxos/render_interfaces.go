@@ -55,18 +55,20 @@ func (r *leafRenderer) ipv6() *dme.Object {
 	return dme.New("ipv6Entity").Add(dme.New("ipv6Inst").Add(dom))
 }
 
-// icmpv4 renders "no ip redirects" on the SVI: icmpv4If.ctrl without the redirect flag. The empty
-// list clears every flag (REFERENCE.md §B.2 row 8: the device default is not established).
+// icmpv4 renders "no ip redirects" on the SVI: icmpv4If.ctrl is a flag list whose default in the
+// device model is "redirect,port-unreachable", so "no ip redirects" is the list without the
+// redirect flag, "port-unreachable" (the empty list would also turn off ICMP port-unreachable).
 func (r *leafRenderer) icmpv4() *dme.Object {
 	if !r.f.Gateway.IPv4.IsValid() {
 		return nil
 	}
 	return dme.New("icmpv4Entity").Add(dme.New("icmpv4Inst").Add(
-		dme.New("icmpv4Dom", "name", r.f.VRF).Add(dme.New("icmpv4If", "id", r.sviID(), "ctrl", "")),
+		dme.New("icmpv4Dom", "name", r.f.VRF).Add(dme.New("icmpv4If", "id", r.sviID(), "ctrl", "port-unreachable")),
 	))
 }
 
-// icmpv6 renders "no ipv6 redirects" on the SVI (icmpv6If sits directly under icmpv6Inst).
+// icmpv6 renders "no ipv6 redirects" on the SVI (icmpv6If sits directly under icmpv6Inst):
+// icmpv6If.ctrl defaults to "redirect" in the device model, so the empty list is exactly that.
 func (r *leafRenderer) icmpv6() *dme.Object {
 	if !r.f.Gateway.IPv6.IsValid() {
 		return nil
