@@ -26,7 +26,20 @@ func (c *Config) String() string { return c.text }
 
 // Redacted returns the frr.conf text with every password replaced by "<redacted>", for logs,
 // golden files and error messages.
-func (c *Config) Redacted() string { return redact(c.text, c.secrets) }
+func (c *Config) Redacted() string {
+	if len(c.secrets) == 0 {
+		return c.text
+	}
+	lines := strings.SplitAfter(c.text, "\n")
+	for i, l := range lines {
+		f := strings.Fields(l)
+		if len(f) == 4 && f[0] == "neighbor" && f[2] == "password" {
+			indent := l[:len(l)-len(strings.TrimLeft(l, " "))]
+			lines[i] = indent + "neighbor " + f[1] + " password " + redactedMark + "\n"
+		}
+	}
+	return strings.Join(lines, "")
+}
 
 // HasSecrets reports whether String holds a password.
 func (c *Config) HasSecrets() bool { return len(c.secrets) > 0 }
@@ -53,7 +66,7 @@ func (c *Config) Hostname() string { return c.hostname }
 // redactedMark replaces a secret in Redacted and in error messages.
 const redactedMark = "<redacted>"
 
-// redact replaces every secret in s.
+// redact replaces every secret in s, for the output of tools that may echo configuration lines.
 func redact(s string, secrets []string) string {
 	for _, p := range secrets {
 		if p != "" {
