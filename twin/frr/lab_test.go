@@ -390,6 +390,7 @@ func TestDaemonsFabricColoring(t *testing.T) {
 		ia, ib := uniqueIf("f"), uniqueIf("f")
 		l.ip("link", "add", ia, "netns", ns, "type", "veth", "peer", "name", ib, "netns", fab)
 		l.ip("-n", ns, "addr", "add", addr(i).String()+"/24", "dev", ia)
+		l.ip("-n", ns, "addr", "add", fmt.Sprintf("fd00:255::%d/64", i+1), "dev", ia, "nodad")
 		l.ip("-n", ns, "link", "set", ia, "up")
 		l.ip("-n", fab, "link", "set", ib, "master", "br0", "up")
 		ds[name] = l.frr(ns, name)
@@ -424,6 +425,11 @@ func TestDaemonsFabricColoring(t *testing.T) {
 	l.eventually("Leaf2103 learns the default route across racks", 15*time.Second, func() (bool, string) {
 		r, ok := hasRoute(routes(t, ds["Leaf2103"], addressing.IPv4), "0.0.0.0/0", leaf2101)
 		return ok && slices.Contains(r.ExtCommunities, "RT:65102:1"), fmt.Sprintf("%+v", r)
+	})
+	// IPv6 routes over the IPv4 fabric session carry the sender's global IPv6 fabric address.
+	l.eventually("Leaf2103 learns ::/0 with an IPv6 next hop", 15*time.Second, func() (bool, string) {
+		r, ok := hasRoute(routes(t, ds["Leaf2103"], addressing.IPv6), "::/0", leaf2101)
+		return ok && slices.Contains(r.NextHops, netip.MustParseAddr("fd00:255::1")), fmt.Sprintf("%+v", r)
 	})
 	for _, f := range addressing.Families {
 		for _, r := range routes(t, ds["Leaf2103"], f) {
