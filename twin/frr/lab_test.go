@@ -281,6 +281,9 @@ func TestDaemonsWithNode(t *testing.T) {
 		return ok && n.Established, fmt.Sprintf("%+v", n)
 	})
 	t.Logf("session Established %s after BIRD started", up)
+	if rss, err := d.Memory(); err == nil {
+		t.Logf("zebra+bgpd resident memory with the case-study configuration: %d KiB", rss/1024)
+	}
 	l.eventually("pod block received", 10*time.Second, func() (bool, string) {
 		_, ok := hasRoute(routes(t, d, addressing.IPv4), "10.244.1.0/26", node)
 		return ok, "10.244.1.0/26 missing"
