@@ -144,6 +144,7 @@ type gen struct {
 	listenPort uint16
 	filters    map[string]*apiv3.BGPFilter
 	peers      []peerSpec // both families, validated
+	selectors  map[string]*Selector
 }
 
 func newGen(n Node, r Resources) (*gen, error) {
@@ -165,7 +166,7 @@ func newGen(n Node, r Resources) (*gen, error) {
 			return nil, fmt.Errorf("bird: node %s: %s %s does not contain the node address %v", n.Name, s.name, s.p, s.a)
 		}
 	}
-	g := &gen{n: n, r: r, asn: n.ASN, routerID: n.RouterID, filters: map[string]*apiv3.BGPFilter{}}
+	g := &gen{n: n, r: r, asn: n.ASN, routerID: n.RouterID, filters: map[string]*apiv3.BGPFilter{}, selectors: map[string]*Selector{}}
 	if g.r.Namespace == "" {
 		g.r.Namespace = DefaultNamespace
 	}
@@ -218,6 +219,8 @@ func newGen(n Node, r Resources) (*gen, error) {
 func (g *gen) config(f addressing.Family) (*Config, error) {
 	w := &writer{}
 	sw := &writer{} // the same text, passwords redacted
+	w.Grow(8 << 10)
+	sw.Grow(8 << 10)
 	c := &Config{family: f}
 	nodeIP := g.n.IPv4
 	if f == addressing.IPv6 {

@@ -45,12 +45,14 @@ func (p peerSpec) localAS(nodeAS uint32) uint32 {
 // sorted by protocol name within kind (one protocol per name: the BGPPeer first by name wins, as
 // calico-node keys peers by address).
 func (g *gen) selectPeers() ([]peerSpec, error) {
-	res := slices.Clone(g.r.Peers)
-	slices.SortFunc(res, func(a, b apiv3.BGPPeer) int { return cmp.Compare(a.Name, b.Name) })
+	res := make([]*apiv3.BGPPeer, len(g.r.Peers))
+	for i := range g.r.Peers {
+		res[i] = &g.r.Peers[i]
+	}
+	slices.SortFunc(res, func(a, b *apiv3.BGPPeer) int { return cmp.Compare(a.Name, b.Name) })
 	var out []peerSpec
 	seen := map[string]bool{}
-	for i := range res {
-		bp := &res[i]
+	for _, bp := range res {
 		specs, err := g.peersOf(bp)
 		if err != nil {
 			return nil, err
@@ -96,14 +98,14 @@ func (g *gen) peersOf(bp *apiv3.BGPPeer) ([]peerSpec, error) {
 	if s.Node == "" && s.NodeSelector == "" {
 		kind = "Global"
 	}
+	if s.PeerIP != "" && !selectsUs {
+		return nil, nil // what does not apply to this node is not read, as in calico-node
+	}
 	base, err := g.peerBase(bp, kind)
 	if err != nil {
 		return nil, err
 	}
 	if s.PeerIP != "" {
-		if !selectsUs {
-			return nil, nil
-		}
 		ip, port, err := parsePeerIP(s.PeerIP)
 		if err != nil {
 			return nil, fmt.Errorf("%s: peerIP %q: %v", where, s.PeerIP, err)
@@ -121,7 +123,7 @@ func (g *gen) peersOf(bp *apiv3.BGPPeer) ([]peerSpec, error) {
 	}
 	// peerSelector: sessions with the other Calico nodes it selects, and, unless reversePeering
 	// is Manual, the reverse sessions on those nodes.
-	sel, err := ParseSelector(s.PeerSelector)
+	sel, err := g.selector(s.PeerSelector)
 	if err != nil {
 		return nil, fmt.Errorf("%s: peerSelector: %v", where, err)
 	}
@@ -183,11 +185,11 @@ func (g *gen) selectsNode(bp *apiv3.BGPPeer, n Node) (bool, error) {
 	case bp.Spec.Node != "":
 		return bp.Spec.Node == n.Name, nil
 	case bp.Spec.NodeSelector != "":
-		ok, err := MatchSelector(bp.Spec.NodeSelector, n.Labels)
+		sel, err := g.selector(bp.Spec.NodeSelector)
 		if err != nil {
 			return false, fmt.Errorf("bird: BGPPeer %q: nodeSelector: %v", bp.Name, err)
 		}
-		return ok, nil
+		return sel.Match(n.Labels), nil
 	}
 	return true, nil
 }
@@ -289,4 +291,17 @@ func safeString(s string) bool {
 		}
 	}
 	return true
+}
+
+// selector parses a selector once per Generate call.
+func (g *gen) selector(s string) (*Selector, error) {
+	if sel, ok := g.selectors[s]; ok {
+		return sel, nil
+	}
+	sel, err := ParseSelector(s)
+	if err != nil {
+		return nil, err
+	}
+	g.selectors[s] = sel
+	return sel, nil
 }

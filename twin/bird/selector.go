@@ -137,6 +137,9 @@ func (t token) String() string {
 	return fmt.Sprintf("%q", t.text)
 }
 
+// singleTok maps the one-character tokens; tokEOF (zero) marks the others.
+var singleTok = [256]tokKind{'!': tokNot, '(': tokLParen, ')': tokRParen, '{': tokLBrace, '}': tokRBrace, ',': tokComma}
+
 type selParser struct {
 	src   string
 	off   int
@@ -186,8 +189,7 @@ func (p *selParser) next() {
 		return
 	}
 	c := p.src[p.off]
-	single := map[byte]tokKind{'!': tokNot, '(': tokLParen, ')': tokRParen, '{': tokLBrace, '}': tokRBrace, ',': tokComma}
-	if k, ok := single[c]; ok {
+	if k := singleTok[c]; k != tokEOF {
 		p.off++
 		p.tok = token{k, string(c), start}
 		return
