@@ -144,7 +144,7 @@ func (v *validator) advertiseToNodes() {
 		}
 		f := addressing.PrefixFamily(p)
 		// A family the gateway or the loopbacks may have (an unknown value) is not a mismatch.
-		if !(v.gwFams|v.gwUnknown).has(f) || !(v.loopbackFams|v.loopbackUnknown).has(f) {
+		if !(v.gwFams | v.gwUnknown).has(f) || !(v.loopbackFams | v.loopbackUnknown).has(f) {
 			v.add(path, CodeFamilyMismatch, "%s is %s, but the leaves have no %s peering with the nodes", p, f, f)
 			continue
 		}
