@@ -53,6 +53,16 @@ func LoadFile(path string) (*Design, error) {
 }
 
 func parse(data []byte) (*Design, error) {
+	d, probs := parseProblems(data)
+	if err := probs.Err(); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// parseProblems decodes a design file and returns the design and its problems, unsorted: none when
+// every value decodes, and otherwise every problem of the file.
+func parseProblems(data []byte) (*Design, Problems) {
 	if p, ok := extraDocument(data); ok {
 		return nil, Problems{p}
 	}
@@ -69,24 +79,27 @@ func parse(data []byte) (*Design, error) {
 	if tree == nil {
 		return nil, Problems{{Code: CodeRequired, Message: "the design file is empty: want a mapping with fabric, cluster and peering"}}
 	}
-	d, probs := decodeDesign(tree)
-	if err := probs.Err(); err != nil {
-		return nil, err
-	}
-	return d, nil
+	return decodeDesign(tree)
 }
 
 // decodeDesign decodes the generic tree of a design file. When a value does not decode, it also
 // validates the rest of the design and returns every problem, unsorted.
 func decodeDesign(tree any) (*Design, Problems) {
+	d, u, probs := decodeTree(tree)
+	if len(probs) == 0 || u.marked[""] {
+		return d, probs // nothing to validate when the file is not a mapping at all
+	}
+	v := validate(d, u)
+	return d, append(probs, v.probs...)
+}
+
+// decodeTree decodes the generic tree of a design file into a design, the fields whose value is
+// unknown, and the problems of decoding.
+func decodeTree(tree any) (*Design, *unknowns, Problems) {
 	var d Design
 	var l loader
 	l.decode("", tree, reflect.ValueOf(&d).Elem(), valueSem{})
-	if len(l.probs) == 0 || l.unknown.marked[""] {
-		return &d, l.probs // nothing to validate when the file is not a mapping at all
-	}
-	v := validate(&d, &l.unknown)
-	return &d, append(l.probs, v.probs...)
+	return &d, &l.unknown, l.probs
 }
 
 // extraDocument reports a second YAML document in the file, which YAML decoding would silently
