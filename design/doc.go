@@ -4,7 +4,8 @@
 // reachability, password secret).
 //
 // A design comes from Go code or from a YAML file (Load, LoadFile; strict: an unknown or misspelt
-// field is a problem, never ignored). Validate reports every problem at once, across both sides,
+// field is a problem, never ignored; a value that does not parse is reported once, and the rest of
+// the file is still validated, skipping only the rules that need that value). Validate reports every problem at once, across both sides,
 // each with a field path, a stable Code and a message that names the value and the rule. Derive turns
 // a valid design into an Intent — per leaf, per node and cluster-wide — which the nxos and calico
 // packages render. CaseStudy returns the reference design of the Cisco white paper, corrected.

@@ -8,15 +8,25 @@ import (
 	"github.com/nxcalico/nxcalico/design"
 )
 
+// A file with a value that does not parse, a misspelt key and a mistake of the design itself:
+// Load reports all three in one run, and nothing that merely follows from them (node master's
+// address is unknown, not missing).
 func ExampleLoad() {
 	_, err := design.Load(strings.NewReader(`
 fabric:
   asn: 65102
   vrf: vrf-001
-  anycastGateway: {vlan: 3001, ipv4: 192.168.1.0/24}
+  anycastGateway: {vlan: 3001, ipv4: 192.168.1.1/24}
+  leafPairs:
+  - name: rack1
+    leaves:
+    - {name: Leaf2101, routerID: 10.2.1.1, peeringLoopback: {id: 1002, ipv4: 192.168.100.1/32}}
 cluster:
+  name: prod
+  asn: 65531
   nodes:
   - {name: master, leafPair: rack1, ipv4Adress: 192.168.1.10}
+  - {name: node01, leafPair: rack1, ipv4: 192.168.2.11}
   ipPools:
   - {name: pods, cidr: 10.244.0.1/16}
 `))
@@ -24,7 +34,7 @@ cluster:
 	// Output:
 	// cluster.ipPools[0].cidr: invalid-prefix: invalid prefix "10.244.0.1/16": host bits set (want 10.244.0.0/16)
 	// cluster.nodes[0].ipv4Adress: unknown-field: "ipv4Adress" is not a field of cluster.nodes[0] (did you mean "ipv4"?)
-	// fabric.anycastGateway.ipv4: invalid-prefix: invalid interface prefix "192.168.1.0/24": network address of 192.168.1.0/24 is not a host address
+	// cluster.nodes[1].ipv4: not-in-subnet: 192.168.2.11 is outside the anycast gateway subnet 192.168.1.0/24 (fabric.anycastGateway.ipv4); node addresses must be on the gateway's subnet
 }
 
 func ExampleDesign_Validate() {

@@ -21,10 +21,17 @@ import (
 )
 
 // Load reads a design file (YAML, or JSON, which is YAML too) strictly: every field the format
-// does not have and every value that does not decode is reported, all at once, as Problems sorted
-// by path (for example `cluster.nodes[2].ipv4Adress: unknown-field: …`). A field left out or set
-// to null stays unset. Load checks the form of each value (an address parses, a network prefix has
-// no host bits, an ASN is not 0); whether the design as a whole is sound is for Validate.
+// does not have and every value that does not decode is a problem (for example
+// `cluster.nodes[2].ipv4Adress: unknown-field: …`). A field left out or set to null stays unset.
+// Load checks the form of each value (an address parses, a network prefix has no host bits, an ASN
+// is not 0); when every value decodes, it returns the design, and whether the design as a whole is
+// sound is for Validate (or Derive).
+//
+// When some value does not decode, Load returns no design but every problem of the file at once,
+// sorted by path: each value that does not decode (or that a misspelt key was meant to set) is
+// reported once and counts as unknown, and Validate's rules run on the rest of the design, skipping
+// for each unknown field the rules that need it, so that no follow-on problem repeats the same
+// mistake.
 //
 // Only a failure to read r is returned as a plain error.
 func Load(r io.Reader) (*Design, error) {
@@ -46,6 +53,16 @@ func LoadFile(path string) (*Design, error) {
 }
 
 func parse(data []byte) (*Design, error) {
+	d, probs := parseProblems(data)
+	if err := probs.Err(); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// parseProblems decodes a design file and returns the design and its problems, unsorted: none when
+// every value decodes, and otherwise every problem of the file.
+func parseProblems(data []byte) (*Design, Problems) {
 	if p, ok := extraDocument(data); ok {
 		return nil, Problems{p}
 	}
@@ -62,13 +79,27 @@ func parse(data []byte) (*Design, error) {
 	if tree == nil {
 		return nil, Problems{{Code: CodeRequired, Message: "the design file is empty: want a mapping with fabric, cluster and peering"}}
 	}
+	return decodeDesign(tree)
+}
+
+// decodeDesign decodes the generic tree of a design file. When a value does not decode, it also
+// validates the rest of the design and returns every problem, unsorted.
+func decodeDesign(tree any) (*Design, Problems) {
+	d, u, probs := decodeTree(tree)
+	if len(probs) == 0 || u.marked[""] {
+		return d, probs // nothing to validate when the file is not a mapping at all
+	}
+	v := validate(d, u)
+	return d, append(probs, v.probs...)
+}
+
+// decodeTree decodes the generic tree of a design file into a design, the fields whose value is
+// unknown, and the problems of decoding.
+func decodeTree(tree any) (*Design, *unknowns, Problems) {
 	var d Design
 	var l loader
 	l.decode("", tree, reflect.ValueOf(&d).Elem(), valueSem{})
-	if err := l.probs.Err(); err != nil {
-		return nil, err
-	}
-	return &d, nil
+	return &d, &l.unknown, l.probs
 }
 
 // extraDocument reports a second YAML document in the file, which YAML decoding would silently
@@ -100,8 +131,9 @@ func oneLine(s string) string {
 
 // valueSem is what a field expects beyond its Go type.
 type valueSem struct {
-	family addressing.Family // a field named ipv4 or ipv6 holds only that family
-	iface  bool              // a prefix with a host address (gateway, loopback), not a network
+	family   addressing.Family // a field named ipv4 or ipv6 holds only that family
+	iface    bool              // a prefix with a host address (gateway), not a network
+	loopback bool              // a loopback prefix: Validate judges whether it is a host prefix
 }
 
 var (
@@ -110,11 +142,8 @@ var (
 	asnType             = reflect.TypeFor[ASN]()
 	vlanType            = reflect.TypeFor[VLAN]()
 	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
-	// ifacePrefixParents hold prefixes whose host part is an interface address.
-	ifacePrefixParents = map[reflect.Type]bool{
-		reflect.TypeFor[AnycastGateway](): true,
-		reflect.TypeFor[Loopback]():       true,
-	}
+	anycastGatewayType  = reflect.TypeFor[AnycastGateway]()
+	loopbackType        = reflect.TypeFor[Loopback]()
 )
 
 // structField is a field of the design file: its JSON name and Go field index.
@@ -148,13 +177,16 @@ func fieldsOf(t reflect.Type) []structField {
 	return fields
 }
 
-// loader decodes the generic JSON tree into the design, collecting every problem.
+// loader decodes the generic JSON tree into the design, collecting every problem and marking the
+// field of each as unknown.
 type loader struct {
-	probs Problems
+	probs   Problems
+	unknown unknowns
 }
 
 func (l *loader) add(path string, code Code, format string, args ...any) {
 	l.probs = append(l.probs, problemf(path, code, format, args...))
+	l.unknown.mark(path)
 }
 
 func (l *loader) decode(path string, raw any, v reflect.Value, sem valueSem) {
@@ -196,7 +228,11 @@ func (l *loader) decode(path string, raw any, v reflect.Value, sem valueSem) {
 		v.Set(s)
 	case reflect.Pointer:
 		p := reflect.New(t.Elem())
+		before := len(l.probs)
 		l.decode(path, raw, p.Elem(), sem)
+		if t.Elem().Kind() != reflect.Struct && len(l.probs) > before {
+			return // unknown, not set to the zero value
+		}
 		v.Set(p)
 	case reflect.String:
 		s, ok := raw.(string)
@@ -263,11 +299,11 @@ func (l *loader) object(path string, raw any, v reflect.Value) {
 		sub := joinPath(path, k)
 		i := slices.IndexFunc(fields, func(f structField) bool { return f.name == k })
 		if i < 0 {
-			l.unknownField(sub, path, k, fields)
+			l.unknownField(sub, path, k, fields, m)
 			continue
 		}
 		f := fields[i]
-		sem := valueSem{iface: ifacePrefixParents[t]}
+		sem := valueSem{iface: t == anycastGatewayType, loopback: t == loopbackType}
 		switch f.name {
 		case "ipv4":
 			sem.family = addressing.IPv4
@@ -278,7 +314,10 @@ func (l *loader) object(path string, raw any, v reflect.Value) {
 	}
 }
 
-func (l *loader) unknownField(path, parent, key string, fields []structField) {
+// unknownField reports a key that is not a field of the mapping m at parent. When it looks like a
+// misspelling of a field that m does not set, that field counts as unknown: the key was meant to
+// set it.
+func (l *loader) unknownField(path, parent, key string, fields []structField, m map[string]any) {
 	names := make([]string, len(fields))
 	for i, f := range fields {
 		names[i] = f.name
@@ -288,10 +327,14 @@ func (l *loader) unknownField(path, parent, key string, fields []structField) {
 		where = parent
 	}
 	msg := fmt.Sprintf("%q is not a field of %s (fields: %s)", key, where, strings.Join(names, ", "))
-	if s := suggest(key, names); s != "" {
+	s := suggest(key, names)
+	if s != "" {
 		msg = fmt.Sprintf("%q is not a field of %s (did you mean %q?)", key, where, s)
 	}
 	l.add(path, CodeUnknownField, "%s", msg)
+	if _, set := m[s]; s != "" && !set {
+		l.unknown.mark(joinPath(parent, s))
+	}
 }
 
 func (l *loader) prefix(path string, raw any, v reflect.Value, sem valueSem) {
@@ -304,10 +347,17 @@ func (l *loader) prefix(path string, raw any, v reflect.Value, sem valueSem) {
 		return
 	}
 	parse := addressing.ParsePrefix
-	if sem.iface {
+	if sem.iface || sem.loopback {
 		parse = addressing.ParseInterfacePrefix
 	}
 	p, err := parse(s)
+	if err != nil && sem.loopback {
+		// A loopback written as a network (10.1.2.0/24) is a design mistake, not a typo:
+		// Validate reports it as a loopback that is not a host prefix.
+		if q, qerr := netip.ParsePrefix(s); qerr == nil && !q.Addr().Is4In6() && q.Bits() < q.Addr().BitLen() {
+			p, err = q, nil
+		}
+	}
 	if err != nil {
 		l.add(path, CodeInvalidPrefix, "%v", err)
 		return

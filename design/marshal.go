@@ -250,6 +250,23 @@ func scalarText(s string, inFlow bool) string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
+// resolvableFirst are the first characters of the plain scalars YAML may read as something other
+// than a string (go.yaml.in/yaml/v2's resolve table).
+const resolvableFirst = "+-.0123456789~<yYnNtTfFoO"
+
+// addressLike reports whether s, starting with a digit or a sign, holds '/' or ':' or two dots
+// (prefixes, IPv6 and IPv4 addresses) without starting like a date (YYYY-): YAML's resolver then
+// reads it as a string, since no integer, float or binary number has those characters.
+func addressLike(s string) bool {
+	if s == "" || !strings.ContainsRune("+-0123456789", rune(s[0])) {
+		return false
+	}
+	if len(s) > 4 && s[4] == '-' && strings.Trim(s[:4], "0123456789") == "" {
+		return false // may be a timestamp
+	}
+	return strings.ContainsAny(s, "/:") || strings.Count(s, ".") >= 2
+}
+
 func plainSafe(s string, inFlow bool) bool {
 	if s == "" || s != strings.TrimSpace(s) || strings.ContainsAny(s[:1], "-?:,[]{}#&*!|>'\"%@`") {
 		return false
@@ -265,7 +282,13 @@ func plainSafe(s string, inFlow bool) bool {
 			return false
 		}
 	}
-	// The resolver decides the rest: "true", "null", "010", "1e3" read as other types.
+	// The resolver decides the rest: "true", "null", "010", "1e3" read as other types. It reads a
+	// plain scalar as anything but a string only when the first character can start one (a digit,
+	// a sign, '.', '~', '<', or the first letter of a boolean or null word); only those need asking,
+	// which spares a YAML parse for most names.
+	if !strings.ContainsRune(resolvableFirst, rune(s[0])) || addressLike(s) {
+		return true
+	}
 	j, err := yaml.YAMLToJSON([]byte(s))
 	if err != nil {
 		return false

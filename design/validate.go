@@ -20,13 +20,21 @@ func (d *Design) Validate() error {
 // validated validates the design and returns it with defaults filled in (the copy Validate
 // judged), so Derive does not build it twice.
 func (d *Design) validated() (*Design, error) {
-	v := newValidator(d)
+	v := validate(d, nil)
+	return v.d, v.probs.Err()
+}
+
+// validate runs every pass over the design. u holds the fields a loaded design could not decode
+// (nil for a design built in Go): each is reported by Load already, and every rule that needs one
+// is skipped. The problems are left unsorted.
+func validate(d *Design, u *unknowns) *validator {
+	v := newValidator(d, u)
 	v.fabric()
 	v.cluster()
 	v.addresses()
 	v.peering()
 	v.safety()
-	return v.d, v.probs.Err()
+	return v
 }
 
 // famBits is a set of address families.
@@ -47,35 +55,59 @@ func (b famBits) has(f addressing.Family) bool { return b&bitOf(f) != 0 }
 // validator holds the design (as written and with defaults) and what one pass learns for the
 // next.
 type validator struct {
-	user  *Design // as written: decides what was set
-	d     *Design // with defaults: what is judged
+	user  *Design   // as written: decides what was set
+	d     *Design   // with defaults: what is judged
+	u     *unknowns // fields a loaded design could not decode; nil when none
 	probs Problems
 
-	gw       addressing.PrefixPair // the valid anycast gateway members
-	gwFams   famBits
-	pairByNm map[string]int
+	gw     addressing.PrefixPair // the valid anycast gateway members
+	gwFams famBits
+	// gwUnknown are the gateway families whose address is unknown: invalid, undecodable, or the
+	// whole gateway missing. Rules that compare something with the gateway skip them.
+	gwUnknown famBits
+	pairByNm  map[string]int
+	// pairNamesUnknown is set when some pair's name is unknown (missing or undecodable), so a node
+	// naming a pair that is not found may mean that one.
+	pairNamesUnknown bool
 	// pairLoopbackFams[i] are the families of pair i's valid peering loopbacks.
 	pairLoopbackFams []famBits
+	// pairLoopbackUnknown[i] are the families in which some leaf of pair i may have a loopback
+	// that is unknown, or in which its leaves are unknown.
+	pairLoopbackUnknown []famBits
 	// pairNodeFams[i] are the families the nodes of pair i use (and the gateway has).
-	pairNodeFams []famBits
-	nodeFams     famBits // families of all valid node addresses
-	loopbackFams famBits // families of all valid peering loopbacks
+	pairNodeFams    []famBits
+	nodeFams        famBits // families of all valid node addresses
+	nodeUnknown     famBits // families in which some node address is unknown
+	loopbackFams    famBits // families of all valid peering loopbacks
+	loopbackUnknown famBits // families in which some peering loopback is unknown
+	asnKnown        [2]bool // the fabric (0) and cluster (1) AS numbers are valid
 }
 
-func newValidator(d *Design) *validator {
+func newValidator(d *Design, u *unknowns) *validator {
 	w := d.WithDefaults()
+	if u.empty() {
+		u = nil
+	}
+	n := len(w.Fabric.LeafPairs)
+	fams := make([]famBits, 3*n) // one allocation for the three per-pair lists
 	return &validator{
-		user:             d,
-		d:                w,
-		pairByNm:         make(map[string]int, len(w.Fabric.LeafPairs)),
-		pairLoopbackFams: make([]famBits, len(w.Fabric.LeafPairs)),
-		pairNodeFams:     make([]famBits, len(w.Fabric.LeafPairs)),
+		user:                d,
+		d:                   w,
+		u:                   u,
+		pairByNm:            make(map[string]int, n),
+		pairLoopbackFams:    fams[:n:n],
+		pairNodeFams:        fams[n : 2*n : 2*n],
+		pairLoopbackUnknown: fams[2*n:],
 	}
 }
 
 func (v *validator) add(path string, code Code, format string, args ...any) {
 	v.probs = append(v.probs, problemf(path, code, format, args...))
 }
+
+// unknown reports whether the field at path could not be decoded (see unknowns). Callers that
+// would build path only for this ask v.u != nil, or a cheaper per-item question, first.
+func (v *validator) unknown(path string) bool { return v.u != nil && v.u.is(path) }
 
 // Paths of the design's fields.
 
@@ -147,15 +179,17 @@ func plainAddrOf(a netip.Addr, f addressing.Family) bool {
 	return a.Zone() == "" && !a.Is4In6() && addressing.FamilyOf(a) == f
 }
 
-// checkASN reports a missing or reserved AS number.
-func (v *validator) checkASN(path string, a ASN, what string) {
+// checkASN reports a missing or reserved AS number, and reports whether it is valid.
+func (v *validator) checkASN(path string, a ASN, what string) bool {
 	if a == 0 {
 		v.add(path, CodeRequired, "%s is missing (want 1 to 4294967295, not 23456)", what)
-		return
+		return false
 	}
 	if err := a.check(); err != nil {
 		v.add(path, CodeInvalidASN, "%s %d is invalid: %v", what, uint32(a), err)
+		return false
 	}
+	return true
 }
 
 // nameCheck reports an invalid name; reason is the result of one of the check functions.

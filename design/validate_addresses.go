@@ -95,8 +95,8 @@ func (v *validator) addresses() {
 			lb := &pair.Leaves[j].PeeringLoopback
 			for _, fam := range addressing.Families {
 				p := addressing.PrefixPair{IPv4: lb.IPv4, IPv6: lb.IPv6}.Get(fam)
-				if !p.IsValid() || addressing.PrefixFamily(p) != fam || p.Addr().Is4In6() {
-					continue
+				if !usableLoopback(p, fam) {
+					continue // reported where it stands
 				}
 				a := p.Addr()
 				first, seen := owners.get(a)
@@ -111,6 +111,9 @@ func (v *validator) addresses() {
 				}
 				other := &f.LeafPairs[first.i]
 				mine, theirs := pair.RouteTargetColor, other.RouteTargetColor
+				if v.colorUnknown(i) || v.colorUnknown(int(first.i)) {
+					continue // the colors decide, and one is unknown
+				}
 				if mine.IsZero() || theirs.IsZero() || mine == theirs {
 					v.add(loopbackPath(i, j, fam), CodeSharedLoopbackNeedColor,
 						"%s is also %s in leaf pair %q; pairs may reuse a loopback address only when each has its own routeTargetColor (%q has %s, %q has %s)",
@@ -154,6 +157,11 @@ func (v *validator) addresses() {
 	for _, o := range addressing.FindOverlaps(ranges) {
 		v.add(o.B.Name, CodeOverlap, "%s overlaps %s (%s); IP pools, service ranges, the anycast gateway subnets and peering loopbacks must not overlap", o.B.Prefix, o.A.Prefix, o.A.Name)
 	}
+}
+
+// colorUnknown reports whether the route-target color of pair i could not be decoded.
+func (v *validator) colorUnknown(i int) bool {
+	return v.u.pair(i) && v.u.fields(pairPath(i), pairFields).has(pairColor)
 }
 
 func colorText(rt RouteTarget) string {

@@ -12,19 +12,30 @@ import (
 // cluster checks the Calico side: name, AS, node interface, nodes, pools and service ranges.
 func (v *validator) cluster() {
 	c := &v.d.Cluster
-	v.nameCheck("cluster.name", "cluster name", c.Name, checkDNSLabel(c.Name))
-	v.checkASN("cluster.asn", c.ASN, "the cluster AS number")
-	if c.ASN != 0 && c.ASN == v.d.Fabric.ASN {
+	if !v.unknown("cluster.name") {
+		v.nameCheck("cluster.name", "cluster name", c.Name, checkDNSLabel(c.Name))
+	}
+	if !v.unknown("cluster.asn") {
+		v.asnKnown[1] = v.checkASN("cluster.asn", c.ASN, "the cluster AS number")
+	}
+	if v.asnKnown[0] && v.asnKnown[1] && c.ASN == v.d.Fabric.ASN {
 		v.add("cluster.asn", CodeSameASN, "the cluster AS %s is also the fabric AS (fabric.asn); the nodes peer with the leaves over eBGP and need an AS of their own", c.ASN)
 	}
-	v.nameCheck("cluster.nodeInterface", "node interface name", c.NodeInterface, checkInterfaceName(c.NodeInterface))
+	if !v.unknown("cluster.nodeInterface") {
+		v.nameCheck("cluster.nodeInterface", "node interface name", c.NodeInterface, checkInterfaceName(c.NodeInterface))
+	}
 
+	if v.unknown("cluster.nodes") {
+		v.nodeUnknown = bothFams
+	}
 	names := make(map[string]int, len(c.Nodes))
 	for i := range c.Nodes {
 		v.node(i, names)
 	}
 
-	if len(c.IPPools) == 0 {
+	if v.unknown("cluster.ipPools") {
+		// reported where it stands
+	} else if len(c.IPPools) == 0 {
 		v.add("cluster.ipPools", CodeRequired, "the cluster has no IP pools; want at least one")
 	}
 	poolNames := make(map[string]int, len(c.IPPools))
@@ -34,7 +45,7 @@ func (v *validator) cluster() {
 	for _, s := range v.serviceLists() {
 		for i, p := range s.prefixes {
 			path := s.path + "[" + itoa(i) + "]"
-			if v.checkNetwork(path, p) {
+			if !v.unknown(path) && v.checkNetwork(path, p) {
 				v.usableFamily(path, p, "service range")
 			}
 		}
@@ -58,37 +69,57 @@ func (v *validator) serviceLists() []serviceList {
 
 func (v *validator) node(i int, names map[string]int) {
 	n := &v.d.Cluster.Nodes[i]
-	if r := checkDNSSubdomain(n.Name); r != "" {
-		v.nameCheck(nodeField(i, "name"), "node name", n.Name, r)
-	} else {
-		if first, dup := names[n.Name]; dup {
-			v.add(nodeField(i, "name"), CodeDuplicateName, "node name %q is also the name of %s; node names must be unique", n.Name, nodePath(first))
+	var unk fieldSet
+	if v.u.node(i) {
+		unk = v.u.fields(nodePath(i), nodeFields)
+	}
+	if !unk.has(nodeName) {
+		if r := checkDNSSubdomain(n.Name); r != "" {
+			v.nameCheck(nodeField(i, "name"), "node name", n.Name, r)
 		} else {
-			names[n.Name] = i
+			if first, dup := names[n.Name]; dup {
+				v.add(nodeField(i, "name"), CodeDuplicateName, "node name %q is also the name of %s; node names must be unique", n.Name, nodePath(first))
+			} else {
+				names[n.Name] = i
+			}
 		}
 	}
 	pairIdx := -1
 	switch idx, ok := v.pairByNm[n.LeafPair]; {
+	case unk.has(nodeLeafPair):
 	case n.LeafPair == "":
 		v.add(nodeField(i, "leafPair"), CodeRequired, "node %q names no leaf pair", n.Name)
 	case ok:
 		pairIdx = idx
+	case v.pairNamesUnknown:
+		// It may be the pair whose name is unknown.
 	default:
 		v.unknownPair(nodeField(i, "leafPair"), n)
 	}
-	if !n.IPv4.IsValid() && !n.IPv6.IsValid() {
+	var unknownFams famBits
+	for _, fam := range addressing.Families {
+		if unk.has(famField(fam, nodeIPv4, nodeIPv6)) {
+			unknownFams |= bitOf(fam)
+		}
+	}
+	if unknownFams == 0 && !n.IPv4.IsValid() && !n.IPv6.IsValid() {
 		v.add(nodePath(i), CodeRequired, "node %q has no address; want ipv4, ipv6 or both", n.Name)
+		unknownFams = bothFams
 	}
 	for _, fam := range addressing.Families {
 		a := addressing.AddrPair{IPv4: n.IPv4, IPv6: n.IPv6}.Get(fam)
-		if !a.IsValid() {
+		if unknownFams.has(fam) || !a.IsValid() {
 			continue
 		}
 		if !plainAddrOf(a, fam) {
 			v.checkAddrFamily(nodeField(i, famKey(fam)), a, fam)
+			unknownFams |= bitOf(fam)
 			continue
 		}
 		v.nodeFams |= bitOf(fam)
+		if v.gwUnknown.has(fam) {
+			continue // the gateway is unknown: nothing to compare the address with
+		}
 		gw := v.gw.Get(fam)
 		if !gw.IsValid() {
 			v.add(nodeField(i, famKey(fam)), CodeFamilyMismatch, "node address %s is %s but the anycast gateway has no %s address (%s)", a, fam, fam, gatewayPath(fam))
@@ -118,10 +149,11 @@ func (v *validator) node(i int, names map[string]int) {
 		}
 		v.pairNodeFams[pairIdx] |= bitOf(fam)
 		pair := &v.d.Fabric.LeafPairs[pairIdx]
-		if len(pair.Leaves) > 0 && !v.pairLoopbackFams[pairIdx].has(fam) {
+		if len(pair.Leaves) > 0 && !v.pairLoopbackFams[pairIdx].has(fam) && !v.pairLoopbackUnknown[pairIdx].has(fam) {
 			v.add(nodeField(i, famKey(fam)), CodeFamilyMismatch, "node address %s is %s but no leaf of pair %q has an %s peering loopback, so the node would have no %s BGP session", a, fam, pair.Name, fam, fam)
 		}
 	}
+	v.nodeUnknown |= unknownFams
 }
 
 // unknownPair reports a node attached to a pair the fabric does not have, with a suggestion.
@@ -144,15 +176,19 @@ func (v *validator) pool(i int, names map[string]int) {
 	pool := &v.d.Cluster.IPPools[i]
 	user := &v.user.Cluster.IPPools[i]
 	path := poolPath(i)
-	if v.nameCheck(path+".name", "IP pool name", pool.Name, checkDNSSubdomain(pool.Name)) {
+	var unk fieldSet
+	if v.u != nil {
+		unk = v.u.fields(path, poolFields)
+	}
+	if !unk.has(poolName) && v.nameCheck(path+".name", "IP pool name", pool.Name, checkDNSSubdomain(pool.Name)) {
 		if first, dup := names[pool.Name]; dup {
 			v.add(path+".name", CodeDuplicateName, "IP pool name %q is also the name of %s; pool names must be unique", pool.Name, poolPath(first))
 		} else {
 			names[pool.Name] = i
 		}
 	}
-	if !v.checkNetwork(path+".cidr", pool.CIDR) {
-		v.enums(path, pool, 0)
+	if unk.has(poolCIDR) || !v.checkNetwork(path+".cidr", pool.CIDR) {
+		v.enums(path, pool, 0, unk)
 		return
 	}
 	fam := addressing.PrefixFamily(pool.CIDR)
@@ -167,29 +203,36 @@ func (v *validator) pool(i int, names map[string]int) {
 		defaulted = " (the default)"
 	}
 	switch bs := pool.BlockSize; {
+	case unk.has(poolBlockSize):
 	case bs < lo || bs > hi:
 		v.add(path+".blockSize", CodeBlockSize, "block size %d%s is outside %d to %d, Calico's range for %s pools", bs, defaulted, lo, hi, fam)
 	case bs < pool.CIDR.Bits():
 		v.add(path+".blockSize", CodeBlockSize, "block size /%d%s is larger than the pool %s; want a block size of at least %d", bs, defaulted, pool.CIDR, pool.CIDR.Bits())
 	}
-	v.enums(path, pool, fam)
+	v.enums(path, pool, fam, unk)
 }
 
-// enums checks a pool's encapsulation and mode; fam is the pool's family, or 0 when unknown.
-func (v *validator) enums(path string, pool *IPPool, fam addressing.Family) {
-	switch pool.Encapsulation {
-	case EncapNone, EncapVXLAN:
-	case EncapIPIP:
-		if fam == addressing.IPv6 {
-			v.add(path+".encapsulation", CodeFamilyMismatch, "IPIP encapsulation on the IPv6 pool %s: IPIP carries IPv4 only; use VXLAN or None", pool.CIDR)
+// enums checks a pool's encapsulation and mode; fam is the pool's family, or 0 when unknown, and
+// unk the pool's unknown fields.
+func (v *validator) enums(path string, pool *IPPool, fam addressing.Family, unk fieldSet) {
+	if !unk.has(poolEncapsulation) {
+		switch pool.Encapsulation {
+		case EncapNone, EncapVXLAN:
+		case EncapIPIP:
+			if fam == addressing.IPv6 {
+				v.add(path+".encapsulation", CodeFamilyMismatch, "IPIP encapsulation on the IPv6 pool %s: IPIP carries IPv4 only; use VXLAN or None", pool.CIDR)
+			}
+		default:
+			v.add(path+".encapsulation", CodeInvalidValue, "encapsulation %q is not one of IPIP, VXLAN, None", pool.Encapsulation)
 		}
-	default:
-		v.add(path+".encapsulation", CodeInvalidValue, "encapsulation %q is not one of IPIP, VXLAN, None", pool.Encapsulation)
+	}
+	if unk.has(poolEncapsulationMode) {
+		return
 	}
 	switch pool.EncapsulationMode {
 	case "":
 	case ModeAlways, ModeCrossSubnet:
-		if pool.Encapsulation == EncapNone {
+		if pool.Encapsulation == EncapNone && !unk.has(poolEncapsulation) {
 			v.add(path+".encapsulationMode", CodeInvalidValue, "encapsulation mode %s applies only with IPIP or VXLAN encapsulation, and the pool has none", pool.EncapsulationMode)
 		}
 	default:
@@ -201,13 +244,13 @@ func (v *validator) enums(path string, pool *IPPool, fam addressing.Family) {
 // anycast gateway lacks): no BGP session could carry it.
 func (v *validator) usableFamily(path string, p netip.Prefix, what string) {
 	fam := addressing.PrefixFamily(p)
-	if len(v.d.Cluster.Nodes) > 0 {
-		if !v.nodeFams.has(fam) {
+	if len(v.d.Cluster.Nodes) > 0 || v.nodeUnknown != 0 {
+		if !v.nodeFams.has(fam) && !v.nodeUnknown.has(fam) {
 			v.add(path, CodeFamilyMismatch, "%s %s is %s but no node has an %s address", what, p, fam, fam)
 		}
 		return
 	}
-	if !v.gwFams.has(fam) {
+	if !v.gwFams.has(fam) && !v.gwUnknown.has(fam) {
 		v.add(path, CodeFamilyMismatch, "%s %s is %s but the anycast gateway has no %s address", what, p, fam, fam)
 	}
 }

@@ -16,42 +16,63 @@ const maxPaths = 64
 func (v *validator) peering() {
 	p := &v.d.Peering
 
-	v.nameCheck("peering.templates.ipv4", "template name", p.Templates.IPv4, checkNXOSName(p.Templates.IPv4, maxNXOSNameLen))
-	v.nameCheck("peering.templates.ipv6", "template name", p.Templates.IPv6, checkNXOSName(p.Templates.IPv6, maxNXOSNameLen))
-	if p.Templates.IPv4 == p.Templates.IPv6 {
+	t4, t6 := !v.unknown("peering.templates.ipv4"), !v.unknown("peering.templates.ipv6")
+	if t4 {
+		v.nameCheck("peering.templates.ipv4", "template name", p.Templates.IPv4, checkNXOSName(p.Templates.IPv4, maxNXOSNameLen))
+	}
+	if t6 {
+		v.nameCheck("peering.templates.ipv6", "template name", p.Templates.IPv6, checkNXOSName(p.Templates.IPv6, maxNXOSNameLen))
+	}
+	if t4 && t6 && p.Templates.IPv4 == p.Templates.IPv6 {
 		v.add("peering.templates.ipv6", CodeDuplicateName, "template name %q is also the IPv4 template (peering.templates.ipv4); the two templates must differ", p.Templates.IPv6)
 	}
 	switch m := p.EBGPMultihop; {
+	case v.unknown("peering.ebgpMultihop"):
 	case m < 0 || m > 255:
 		v.add("peering.ebgpMultihop", CodeInvalidValue, "ebgpMultihop %d is outside 2 to 255", m)
 	case m < 2:
 		v.add("peering.ebgpMultihop", CodeMultihopRequired, "ebgpMultihop %d is too low: the leaves peer from a loopback, one hop behind the anycast gateway; want 2 to 255", m)
 	}
 
-	if !*p.ASOverride {
+	if !*p.ASOverride && !v.unknown("peering.asOverride") {
 		v.add("peering.asOverride", CodeASOverrideRequired, "asOverride is false, but every node shares the cluster AS %s: without as-override the leaves announce routes carrying %s, and every other node drops them as an AS-path loop", v.d.Cluster.ASN, v.d.Cluster.ASN)
 	}
 
 	switch p.NodeReachability {
 	case StaticRoutes, ReachableBy:
 	default:
-		v.add("peering.nodeReachability", CodeInvalidValue, "node reachability %q is not one of StaticRoutes, ReachableBy", p.NodeReachability)
+		if !v.unknown("peering.nodeReachability") {
+			v.add("peering.nodeReachability", CodeInvalidValue, "node reachability %q is not one of StaticRoutes, ReachableBy", p.NodeReachability)
+		}
 	}
 	v.nodeRoutes()
 
-	v.pathCount("peering.maximumPaths", "maximumPaths", p.MaximumPaths)
-	v.pathCount("peering.maximumPathsIBGP", "maximumPathsIBGP", p.MaximumPathsIBGP)
+	if !v.unknown("peering.maximumPaths") {
+		v.pathCount("peering.maximumPaths", "maximumPaths", p.MaximumPaths)
+	}
+	if !v.unknown("peering.maximumPathsIBGP") {
+		v.pathCount("peering.maximumPathsIBGP", "maximumPathsIBGP", p.MaximumPathsIBGP)
+	}
 
-	v.nameCheck("peering.colorRouteMap", "route-map name", p.ColorRouteMap, checkNXOSName(p.ColorRouteMap, maxNXOSNameLen))
-	if v.nameCheck("peering.colorPrefixList", "prefix-list name", p.ColorPrefixList, checkNXOSName(p.ColorPrefixList, maxNXOSNameLen)) &&
+	if !v.unknown("peering.colorRouteMap") {
+		v.nameCheck("peering.colorRouteMap", "route-map name", p.ColorRouteMap, checkNXOSName(p.ColorRouteMap, maxNXOSNameLen))
+	}
+	if !v.unknown("peering.colorPrefixList") &&
+		v.nameCheck("peering.colorPrefixList", "prefix-list name", p.ColorPrefixList, checkNXOSName(p.ColorPrefixList, maxNXOSNameLen)) &&
 		v.coloredIPv6() && len(p.ColorPrefixList)+len("_v6") > maxNXOSNameLen {
 		v.add("peering.colorPrefixList", CodeInvalidName, "prefix-list name %q is %d characters long; with \"_v6\" appended for the IPv6 loopbacks it must stay within %d", p.ColorPrefixList, len(p.ColorPrefixList), maxNXOSNameLen)
 	}
 
 	if s := p.PasswordSecret; s != nil {
-		v.nameCheck("peering.passwordSecret.namespace", "secret namespace", s.Namespace, checkDNSLabel(s.Namespace))
-		v.nameCheck("peering.passwordSecret.name", "secret name", s.Name, checkDNSSubdomain(s.Name))
-		v.nameCheck("peering.passwordSecret.key", "secret key", s.Key, checkSecretKey(s.Key))
+		if !v.unknown("peering.passwordSecret.namespace") {
+			v.nameCheck("peering.passwordSecret.namespace", "secret namespace", s.Namespace, checkDNSLabel(s.Namespace))
+		}
+		if !v.unknown("peering.passwordSecret.name") {
+			v.nameCheck("peering.passwordSecret.name", "secret name", s.Name, checkDNSSubdomain(s.Name))
+		}
+		if !v.unknown("peering.passwordSecret.key") {
+			v.nameCheck("peering.passwordSecret.key", "secret key", s.Key, checkSecretKey(s.Key))
+		}
 	}
 }
 
@@ -87,16 +108,29 @@ func (v *validator) nodeRoutes() {
 		v.add("peering.nodeRoutes", CodeInvalidValue, "node routes are given but nodeReachability is ReachableBy, which installs no node routes; drop them or use StaticRoutes")
 		return
 	}
+	// Coverage in a family needs every route of it: an unknown or invalid one might cover what the
+	// others miss.
+	var incomplete famBits
 	var routes []netip.Prefix
 	// only[f] is the index of the one route of family f, or -1 when there are none or several.
 	only := map[addressing.Family]int{addressing.IPv4: -1, addressing.IPv6: -1}
 	count := map[addressing.Family]int{}
 	for i, r := range p.NodeRoutes {
 		path := "peering.nodeRoutes[" + itoa(i) + "]"
-		if !v.checkNetwork(path, r) {
+		if v.unknown(path) {
+			incomplete = bothFams // of no known family
+			continue
+		}
+		ok := v.checkNetwork(path, r)
+		if !r.IsValid() {
+			incomplete = bothFams
 			continue
 		}
 		fam := addressing.PrefixFamily(r)
+		if !ok || v.gwUnknown.has(fam) {
+			incomplete |= bitOf(fam)
+			continue
+		}
 		if !v.gwFams.has(fam) {
 			v.add(path, CodeFamilyMismatch, "node route %s is %s but the anycast gateway has no %s address to route it via", r, fam, fam)
 			continue
@@ -114,7 +148,7 @@ func (v *validator) nodeRoutes() {
 	reported := make(map[netip.Addr]bool)
 	for i := range v.d.Fabric.LeafPairs {
 		pair := &v.d.Fabric.LeafPairs[i]
-		fams := v.pairNodeFams[i] & v.pairLoopbackFams[i]
+		fams := v.pairNodeFams[i] & v.pairLoopbackFams[i] &^ incomplete
 		if fams == 0 {
 			continue
 		}
@@ -125,8 +159,8 @@ func (v *validator) nodeRoutes() {
 					continue
 				}
 				lp := addressing.PrefixPair{IPv4: lb.IPv4, IPv6: lb.IPv6}.Get(fam)
-				if !lp.IsValid() || addressing.PrefixFamily(lp) != fam {
-					continue
+				if !usableLoopback(lp, fam) {
+					continue // reported where it stands
 				}
 				a := lp.Addr()
 				if set.Covers(a) || reported[a] {

@@ -19,12 +19,12 @@ func (v *validator) safety() {
 			v.add(a.path, CodeInvalidASN, "AS %s is above %d, the largest AS number Calico's BGPConfiguration and BGPPeer accept (asNumber is a signed 32-bit field)", a.asn, maxCalicoASN)
 		}
 	}
-	if *p.RouteFilters {
+	if *p.RouteFilters && !v.unknown("peering.routeFilters") {
 		for _, t := range []struct{ path, name string }{
 			{"peering.templates.ipv4", p.Templates.IPv4},
 			{"peering.templates.ipv6", p.Templates.IPv6},
 		} {
-			if checkNXOSName(t.name, maxNXOSNameLen) == "" && len(t.name)+len("-out") > maxNXOSNameLen {
+			if !v.unknown(t.path) && checkNXOSName(t.name, maxNXOSNameLen) == "" && len(t.name)+len("-out") > maxNXOSNameLen {
 				v.add(t.path, CodeInvalidName, "template name %q is %d characters long; the route filters named after it (%q) must stay within %d", t.name, len(t.name), t.name+"-out", maxNXOSNameLen)
 			}
 		}
@@ -32,9 +32,11 @@ func (v *validator) safety() {
 	}
 	v.advertiseToNodes()
 
-	if p.MaximumPrefix < 0 || p.MaximumPrefix > 4294967295 {
+	switch {
+	case v.unknown("peering.maximumPrefix"):
+	case p.MaximumPrefix < 0 || p.MaximumPrefix > 4294967295:
 		v.add("peering.maximumPrefix", CodeInvalidValue, "maximumPrefix %d is outside 1 to 4294967295 (0 computes it from the pools)", p.MaximumPrefix)
-	} else if p.MaximumPrefix > 0 {
+	case p.MaximumPrefix > 0 && !v.announcedUnknown():
 		for _, f := range addressing.Families {
 			if !v.gwFams.has(f) || !v.loopbackFams.has(f) {
 				continue
@@ -44,42 +46,42 @@ func (v *validator) safety() {
 			}
 		}
 	}
-	if w := p.MaximumPrefixWarning; w < 1 || w > 100 {
+	if w := p.MaximumPrefixWarning; (w < 1 || w > 100) && !v.unknown("peering.maximumPrefixWarning") {
 		v.add("peering.maximumPrefixWarning", CodeInvalidValue, "maximumPrefixWarning %d is outside 1 to 100 (percent)", w)
 	}
-	if m := v.d.Cluster.MaxPodsPerNode; m < 1 || m > 65535 {
+	if m := v.d.Cluster.MaxPodsPerNode; (m < 1 || m > 65535) && !v.unknown("cluster.maxPodsPerNode") {
 		v.add("cluster.maxPodsPerNode", CodeInvalidValue, "maxPodsPerNode %d is outside 1 to 65535", m)
 	}
 	if gr := p.GracefulRestart; gr != nil {
-		if gr.RestartTime < 1 || gr.RestartTime > 3600 {
+		if (gr.RestartTime < 1 || gr.RestartTime > 3600) && !v.unknown("peering.gracefulRestart.restartTime") {
 			v.add("peering.gracefulRestart.restartTime", CodeInvalidValue, "restartTime %d is outside 1 to 3600 seconds", gr.RestartTime)
 		}
-		if gr.StalePathTime < 1 || gr.StalePathTime > 3600 {
+		if (gr.StalePathTime < 1 || gr.StalePathTime > 3600) && !v.unknown("peering.gracefulRestart.stalePathTime") {
 			v.add("peering.gracefulRestart.stalePathTime", CodeInvalidValue, "stalePathTime %d is outside 1 to 3600 seconds", gr.StalePathTime)
 		}
 	}
 }
 
+// announcedUnknown reports whether something that decides how many prefixes a node announces
+// (pools, block sizes, service ranges, pods per node) could not be decoded.
+func (v *validator) announcedUnknown() bool {
+	if v.u == nil {
+		return false
+	}
+	for _, path := range []string{"cluster.ipPools", "cluster.serviceClusterIPs", "cluster.serviceExternalIPs", "cluster.serviceLoadBalancerIPs", "cluster.maxPodsPerNode"} {
+		if v.u.within(path) {
+			return true
+		}
+	}
+	return false
+}
+
 // filteredPrefixes reports pools and service ranges of a family the leaves do not peer in: their
 // inbound policy (and the lack of a session) would drop every route of them.
 func (v *validator) filteredPrefixes() {
-	// A family counts as peered when the gateway and some loopback name it, even if the value
-	// itself is invalid: that is reported where it stands, and dropping its pools would be noise.
-	var gw, lb famBits
-	for _, f := range addressing.Families {
-		if (addressing.PrefixPair{IPv4: v.d.Fabric.AnycastGateway.IPv4, IPv6: v.d.Fabric.AnycastGateway.IPv6}).Has(f) {
-			gw |= bitOf(f)
-		}
-	}
-	for _, pair := range v.d.Fabric.LeafPairs {
-		for _, leaf := range pair.Leaves {
-			for _, f := range addressing.Families {
-				if (addressing.PrefixPair{IPv4: leaf.PeeringLoopback.IPv4, IPv6: leaf.PeeringLoopback.IPv6}).Has(f) {
-					lb |= bitOf(f)
-				}
-			}
-		}
-	}
+	// A family counts as peered when the gateway and some loopback have it, or may have it: an
+	// invalid or unknown value is reported where it stands, and dropping its pools would be noise.
+	gw, lb := v.gwFams|v.gwUnknown, v.loopbackFams|v.loopbackUnknown
 	if gw == 0 || lb == 0 {
 		return // no peering at all is reported where it is missing
 	}
@@ -122,7 +124,7 @@ func (v *validator) advertiseToNodes() {
 	for i, pair := range v.d.Fabric.LeafPairs {
 		for j, leaf := range pair.Leaves {
 			for _, f := range addressing.Families {
-				if p := (addressing.PrefixPair{IPv4: leaf.PeeringLoopback.IPv4, IPv6: leaf.PeeringLoopback.IPv6}).Get(f); p.IsValid() {
+				if p := (addressing.PrefixPair{IPv4: leaf.PeeringLoopback.IPv4, IPv6: leaf.PeeringLoopback.IPv6}).Get(f); usableLoopback(p, f) {
 					owned = append(owned, addressing.NamedPrefix{Name: "loopback " + loopbackPath(i, j, f), Prefix: p})
 				}
 			}
@@ -133,7 +135,7 @@ func (v *validator) advertiseToNodes() {
 	listed := map[string]int{}
 	for i, p := range list {
 		path := "peering.advertiseToNodes[" + itoa(i) + "]"
-		if !v.checkNetwork(path, p) {
+		if v.unknown(path) || !v.checkNetwork(path, p) {
 			continue
 		}
 		if p.Bits() == 0 {
@@ -141,7 +143,8 @@ func (v *validator) advertiseToNodes() {
 			continue
 		}
 		f := addressing.PrefixFamily(p)
-		if !v.gwFams.has(f) || !v.loopbackFams.has(f) {
+		// A family the gateway or the loopbacks may have (an unknown value) is not a mismatch.
+		if !(v.gwFams | v.gwUnknown).has(f) || !(v.loopbackFams | v.loopbackUnknown).has(f) {
 			v.add(path, CodeFamilyMismatch, "%s is %s, but the leaves have no %s peering with the nodes", p, f, f)
 			continue
 		}

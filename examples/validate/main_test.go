@@ -11,6 +11,7 @@ import (
 const (
 	published = "../../design/testdata/casestudy-as-published.yaml"
 	corrected = "../../design/testdata/casestudy.yaml"
+	mistakes  = "../../design/testdata/mistakes/every-section.yaml"
 )
 
 func TestRun(t *testing.T) {
@@ -32,6 +33,13 @@ func TestRun(t *testing.T) {
 		{name: "published file", args: []string{published}, status: 1, stderrHas: []string{
 			"cluster.nodes[0].ipv6: not-in-subnet: 2001:192:168::10 is outside the anycast gateway subnet 2001:192:168:1::/64",
 			"peering.nodeRoutes[1]: unreachable-peer: node route 2001:193:168:1::/128 does not cover 2001:193:168:1::4",
+		}},
+		{name: "values that do not parse and mistakes of the design, in one run", args: []string{mistakes}, status: 1, stderrHas: []string{
+			`fabric.asn: invalid-asn: invalid ASN "65102x"`,
+			`cluster.nodes[4].ipv4Adress: unknown-field`,
+			"cluster.nodes[2].ipv4: not-in-subnet",
+			"fabric.leafPairs[0].leaves[1].peeringLoopback.ipv4: loopback-not-host",
+			"peering.asOverride: as-override-required",
 		}},
 		{name: "several files", args: []string{corrected, typo}, status: 1, stdout: corrected + ": ok\n", stderrHas: []string{
 			typo + `: clustr: unknown-field: "clustr" is not a field of the top level (did you mean "cluster"?)`,
