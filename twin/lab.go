@@ -29,8 +29,9 @@ type Lab struct {
 	opts   Options
 	log    *slog.Logger
 
-	leaves map[string]*Leaf
-	nodes  map[string]*Node
+	password design.Secret
+	leaves   map[string]*Leaf
+	nodes    map[string]*Node
 
 	cancel context.CancelFunc // stops the lab's background work
 	bg     sync.WaitGroup
