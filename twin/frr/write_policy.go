@@ -156,11 +156,11 @@ func checkName(kind, name string) error {
 
 // rmEntry is one translated route-map entry.
 type rmEntry struct {
-	seq     int64
-	action  string
-	matches []string
-	sets    []string
-	rts     []string // set extcommunity rt values
+	seq      int64
+	action   string
+	matches  []string
+	sets     []string
+	rts      []string // set extcommunity rt values
 	additive bool
 }
 
