@@ -20,7 +20,8 @@ import (
 type Lab struct {
 	// Topology is what the lab built.
 	Topology *Topology
-	// Dir is the lab's private temporary directory (0700), removed by Close.
+	// Dir is the lab's private temporary directory (0711, one 0700 directory per daemon in it),
+	// removed by Close.
 	Dir string
 	// Started is how long Start took.
 	Started time.Duration
@@ -86,7 +87,9 @@ func Start(ctx context.Context, in *design.Intent, opts Options) (_ *Lab, err er
 	if l.Dir, err = os.MkdirTemp(opts.Dir, "nxcalico-twin-"); err != nil {
 		return nil, fmt.Errorf("twin: temporary directory: %w", err)
 	}
-	if err := os.Chmod(l.Dir, 0o700); err != nil {
+	// Searchable, not readable, by others: FRR's daemons run as user frr inside their own 0700
+	// directory below it; files holding a password are 0600 in 0700 directories.
+	if err := os.Chmod(l.Dir, 0o711); err != nil {
 		return nil, fmt.Errorf("twin: temporary directory: %w", err)
 	}
 	l.stops = append(l.stops, func(context.Context) error { return os.RemoveAll(l.Dir) })

@@ -7,11 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/nxcalico/nxcalico/addressing"
 	"github.com/nxcalico/nxcalico/design"
 	"github.com/nxcalico/nxcalico/nxos"
 	"github.com/nxcalico/nxcalico/nxos/dme"
@@ -44,6 +44,9 @@ type Leaf struct {
 	unmapped  []string
 	stopped   bool
 }
+
+// dir is the leaf's FRR runtime directory (frr.Start creates it, Stop removes it).
+func (lf *Leaf) dir(l *Lab) string { return filepath.Join(l.Dir, "frr-"+lf.NS.Netns) }
 
 // Daemons returns the leaf's FRR daemons.
 func (lf *Leaf) Daemons() *frr.Daemons { return lf.daemons }
@@ -134,7 +137,7 @@ func (l *Lab) startLeaves(ctx, bg context.Context) error {
 	}
 	err := parallel(ctx, len(names), 4, func(ctx context.Context, i int) error {
 		lf := l.leaves[names[i]]
-		d, err := frr.Start(ctx, frr.DaemonOptions{Netns: lf.NS.Netns, Dir: l.Dir, Name: lf.Name, Logger: l.log})
+		d, err := frr.Start(ctx, frr.DaemonOptions{Netns: lf.NS.Netns, Dir: lf.dir(l), Name: lf.Name, Logger: l.log})
 		if err != nil {
 			return fmt.Errorf("twin: leaf %s: starting FRR: %w", lf.Name, err)
 		}
@@ -265,5 +268,11 @@ func (lf *Leaf) Sessions() map[netip.Addr]frr.Neighbor {
 	return out
 }
 
-// family helper for checks.
-func famOf(a netip.Addr) addressing.Family { return addressing.FamilyOf(a) }
+type frrNeighbor = frr.Neighbor
+
+// vtysh runs one command against the leaf's FRR (the twin's checks clear sessions with it).
+func (lf *Leaf) vtysh(ctx context.Context, l *Lab, cmd string) error {
+	d := lf.dir(l)
+	_, err := run(ctx, "", "vtysh", "--config_dir", d, "--vty_socket", d, "-c", cmd)
+	return err
+}

@@ -40,6 +40,7 @@ type Node struct {
 	status     v3.CalicoNodeBGPStatus
 	written    time.Time
 	stopped    bool
+	paused     bool // a check runs its own BIRD in the namespace
 }
 
 // Daemons returns the node's BIRD daemons, nil until the cluster holds a configuration they
@@ -242,7 +243,7 @@ func (n *Node) sync(ctx context.Context, l *Lab, st *clusterState) error {
 	v4, v6, err := bird.Generate(st.birdNode(n.NS), st.res)
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	if n.stopped {
+	if n.stopped || n.paused {
 		return nil
 	}
 	if err != nil {

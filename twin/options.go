@@ -31,7 +31,8 @@ type Options struct {
 	// one for the fabric); 0 means DefaultMaxNamespaces.
 	MaxNamespaces int
 	// Dir is where the lab's private temporary directory (daemon configurations, sockets, pid
-	// files; mode 0700, removed by Close) is created; empty means os.TempDir().
+	// files; mode 0711 holding one 0700 directory per daemon, removed by Close) is created; empty
+	// means os.TempDir(). Every directory above it must be searchable by user frr.
 	Dir string
 	// FabricIPv4 and FabricIPv6 are the ranges the fabric between the leaves takes its
 	// addresses from; zero picks the first of a few private ranges that collides with no address
