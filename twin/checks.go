@@ -92,15 +92,15 @@ func (l *Lab) Check(ctx context.Context, o CheckOptions) (*Report, error) {
 	run(CheckPackets, 3, func(ctx context.Context, c *Check) { l.checkPackets(ctx, o, c) })
 	run(CheckColoring, 5, func(ctx context.Context, c *Check) { l.checkColoring(ctx, o, c) })
 	run(CheckRouteFilters, 7, func(ctx context.Context, c *Check) { l.checkRouteFilters(ctx, c) })
-	if !o.SkipRouteSafety {
-		run(CheckRouteSafety, 4, func(ctx context.Context, c *Check) { l.checkRouteSafety(ctx, o, c) })
-		run(CheckMaximumPfx, 4, func(ctx context.Context, c *Check) { l.checkMaximumPrefix(ctx, o, c) })
-	}
 	if !o.SkipFailover {
 		run(CheckFailover, 6, func(ctx context.Context, c *Check) {
 			l.checkFailover(ctx, o, c)
 			r.Failover = failoverTime(c)
 		})
+	}
+	if !o.SkipRouteSafety {
+		run(CheckRouteSafety, 4, func(ctx context.Context, c *Check) { l.checkRouteSafety(ctx, o, c) })
+		run(CheckMaximumPfx, 4, func(ctx context.Context, c *Check) { l.checkMaximumPrefix(ctx, o, c) })
 	}
 	r.Memory = l.Memory()
 	return r, ctx.Err()
@@ -110,8 +110,8 @@ func (l *Lab) Check(ctx context.Context, o CheckOptions) (*Report, error) {
 func (l *Lab) Memory() map[string]int64 {
 	out := map[string]int64{}
 	for name, lf := range l.leaves {
-		if lf.daemons != nil {
-			if m, err := lf.daemons.Memory(); err == nil {
+		if d := lf.Daemons(); d != nil {
+			if m, err := d.Memory(); err == nil {
 				out[name] = m
 			}
 		}
@@ -152,7 +152,7 @@ func (l *Lab) sessionStates(ctx context.Context) (up int, down []string) {
 	for name, lf := range l.leaves {
 		m := map[netip.Addr]frr.Neighbor{}
 		if lf.daemons != nil {
-			if ns, err := lf.daemons.Neighbors(ctx); err == nil {
+			if ns, err := lf.Daemons().Neighbors(ctx); err == nil {
 				for _, n := range ns {
 					m[n.Addr.Unmap()] = n
 				}
@@ -240,7 +240,7 @@ func (l *Lab) families() []addressing.Family {
 
 // leafRoutes reads a leaf's BGP table of f, best paths by prefix.
 func leafRoutes(ctx context.Context, lf *Leaf, f addressing.Family) (map[netip.Prefix]frr.Route, []frr.Route, error) {
-	all, err := lf.daemons.Routes(ctx, f)
+	all, err := lf.Daemons().Routes(ctx, f)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -467,8 +467,12 @@ func (l *Lab) checkPackets(ctx context.Context, o CheckOptions, c *Check) {
 }
 
 func (l *Lab) checkColoring(ctx context.Context, o CheckOptions, c *Check) {
-	if !l.intent.Cluster.SharedLoopbacks {
-		c.Result, c.Summary = Skip, "loopbacks are unique per pair: nothing to color"
+	colored := false
+	for _, lf := range l.intent.Leaves {
+		colored = colored || lf.Coloring != nil
+	}
+	if !colored {
+		c.Result, c.Summary = Skip, "no pair is colored"
 		return
 	}
 	var bad []string

@@ -49,7 +49,11 @@ type Leaf struct {
 func (lf *Leaf) dir(l *Lab) string { return filepath.Join(l.Dir, "frr-"+lf.NS.Netns) }
 
 // Daemons returns the leaf's FRR daemons.
-func (lf *Leaf) Daemons() *frr.Daemons { return lf.daemons }
+func (lf *Leaf) Daemons() *frr.Daemons {
+	lf.mu.Lock()
+	defer lf.mu.Unlock()
+	return lf.daemons
+}
 
 // Err returns why the leaf's FRR does not run the leaf's current configuration, or nil.
 func (lf *Leaf) Err() error {
@@ -125,8 +129,8 @@ func (l *Lab) startLeaves(ctx, bg context.Context) error {
 			if lf.Front != nil {
 				lf.Front.Close()
 			}
-			if lf.daemons != nil {
-				errs = append(errs, lf.daemons.Stop(ctx))
+			if d := lf.Daemons(); d != nil {
+				errs = append(errs, d.Stop(ctx))
 			}
 		}
 		return errors.Join(errs...)
@@ -189,7 +193,7 @@ func (lf *Leaf) apply(ctx context.Context, l *Lab, tree *dme.Object) {
 	}
 	cfg, err := frr.Translate(tree, lf.fabric)
 	if err == nil {
-		err = lf.daemons.Apply(ctx, cfg)
+		err = lf.Daemons().Apply(ctx, cfg)
 	}
 	lf.mu.Lock()
 	defer lf.mu.Unlock()
@@ -208,10 +212,11 @@ func (lf *Leaf) refresh(ctx context.Context) error {
 	lf.mu.Lock()
 	stopped := lf.stopped
 	lf.mu.Unlock()
-	if stopped || lf.daemons == nil {
+	d := lf.Daemons()
+	if stopped || d == nil {
 		return nil
 	}
-	ns, err := lf.daemons.Neighbors(ctx)
+	ns, err := d.Neighbors(ctx)
 	m := map[netip.Addr]frr.Neighbor{}
 	for _, n := range ns {
 		m[n.Addr.Unmap()] = n

@@ -300,7 +300,9 @@ func (l *Lab) reportStatus(ctx context.Context) error {
 		}
 		cns.Status.BGP = bgp
 		cns.Status.LastUpdated = metav1.NewTime(time.Now())
-		if _, err := api.Update(ctx, cns, metav1.UpdateOptions{}); err != nil {
+		if _, err := api.Update(ctx, cns, metav1.UpdateOptions{}); apierrors.IsConflict(err) {
+			continue // changed meanwhile (Status applied it): written on the next pass
+		} else if err != nil {
 			errs = append(errs, fmt.Errorf("twin: updating CalicoNodeStatus %s: %w", cns.Name, err))
 			continue
 		}
@@ -327,11 +329,7 @@ func (n *Node) bgpStatus(ctx context.Context) (v3.CalicoNodeBGPStatus, error) {
 		if !ok || !p.Neighbor.IsValid() {
 			continue
 		}
-		state := p.BGPState
-		if state == "" {
-			state = p.State
-		}
-		peer := v3.CalicoNodePeer{PeerIP: p.Neighbor.String(), Type: typ, State: v3.BGPSessionState(state), Since: p.Since}
+		peer := v3.CalicoNodePeer{PeerIP: p.Neighbor.String(), Type: typ, State: sessionState(p.BGPState), Since: p.Since}
 		up := p.Established
 		if p.Family == addressing.IPv6 {
 			out.PeersV6 = append(out.PeersV6, peer)
@@ -344,6 +342,18 @@ func (n *Node) bgpStatus(ctx context.Context) (v3.CalicoNodeBGPStatus, error) {
 		}
 	}
 	return out, nil
+}
+
+// sessionState is BIRD's BGP state as CalicoNodeStatus spells it; a protocol that is down (no
+// BGP state) is Idle, as calico-node reports it.
+func sessionState(s string) v3.BGPSessionState {
+	for _, st := range []v3.BGPSessionState{v3.BGPSessionStateIdle, v3.BGPSessionStateConnect, v3.BGPSessionStateActive,
+		v3.BGPSessionStateOpenSent, v3.BGPSessionStateOpenConfirm, v3.BGPSessionStateEstablished, v3.BGPSessionStateClose} {
+		if strings.EqualFold(s, string(st)) {
+			return st
+		}
+	}
+	return v3.BGPSessionStateIdle
 }
 
 // peerType is the CalicoNodeStatus type of a BIRD protocol calico-node names.

@@ -2,10 +2,12 @@ package twin
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/big"
 	"net/netip"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -23,7 +25,7 @@ import (
 type rogue struct {
 	node *Node
 	dir  string
-	pids []int
+	cmds []*exec.Cmd
 }
 
 // rogueNode picks the node that misbehaves: the last node of the first pair.
@@ -74,42 +76,65 @@ func (l *Lab) startRogue(ctx context.Context, n *Node, routes []netip.Prefix) (*
 		if err := os.WriteFile(conf, []byte(cfg), 0o600); err != nil {
 			return r, err
 		}
-		pidFile := filepath.Join(r.dir, name+".pid")
-		if _, err := inNetns(ctx, n.NS.Netns, name, "-c", conf, "-s", filepath.Join(r.dir, name+".ctl"), "-P", pidFile); err != nil {
+		// In the foreground: "ip netns exec" becomes the BIRD process, whose pid is the one to stop.
+		cmd := exec.Command("ip", "netns", "exec", n.NS.Netns, name, "-f", "-c", conf, "-s", filepath.Join(r.dir, name+".ctl"))
+		if err := cmd.Start(); err != nil {
 			return r, fmt.Errorf("twin: misbehaving %s on node %s: %w", name, n.Name, err)
 		}
-		b, err := os.ReadFile(pidFile)
-		if err != nil {
-			return r, err
-		}
-		if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
-			r.pids = append(r.pids, pid)
-		}
+		r.cmds = append(r.cmds, cmd)
 	}
 	return r, nil
 }
 
 // stop ends the misbehaving BIRD and gives the node its own back (the next SyncNodes starts it).
 func (r *rogue) stop(ctx context.Context, l *Lab) error {
-	for _, pid := range r.pids {
-		_ = syscall.Kill(pid, syscall.SIGTERM)
-	}
-	_, _ = poll(ctx, 5*time.Second, 50*time.Millisecond, func(context.Context) (bool, []string) {
-		for _, pid := range r.pids {
-			if syscall.Kill(pid, 0) == nil {
-				return false, nil
-			}
+	for _, cmd := range r.cmds {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(3 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
 		}
-		return true, nil
-	})
-	for _, pid := range r.pids {
-		_ = syscall.Kill(pid, syscall.SIGKILL)
 	}
 	_ = os.RemoveAll(r.dir)
 	r.node.mu.Lock()
 	r.node.paused = false
 	r.node.mu.Unlock()
-	return l.SyncNodes(ctx)
+	syncErr := l.SyncNodes(ctx)
+	if err := l.waitNode(ctx, r.node.Name, 60*time.Second); err != nil {
+		return errors.Join(err, syncErr)
+	}
+	// The node's pods must be reachable again.
+	probes := l.failoverProbes(r.node.NS.Pair)
+	ok, lost := poll(ctx, 30*time.Second, 500*time.Millisecond, func(ctx context.Context) (bool, []string) {
+		lost := round(ctx, probes)
+		return len(lost) == 0, lost
+	})
+	if !ok {
+		return fmt.Errorf("pod traffic did not come back after node %s got its own BIRD again: %s", r.node.Name, strings.Join(lost, ", "))
+	}
+	return nil
+}
+
+// waitNode waits until every session of the node is Established on both ends.
+func (l *Lab) waitNode(ctx context.Context, node string, timeout time.Duration) error {
+	ok, down := poll(ctx, timeout, 200*time.Millisecond, func(ctx context.Context) (bool, []string) {
+		_, down := l.sessionStates(ctx)
+		var mine []string
+		for _, d := range down {
+			if strings.Contains(d, " "+node+" (") {
+				mine = append(mine, d)
+			}
+		}
+		return len(mine) == 0, mine
+	})
+	if !ok {
+		return fmt.Errorf("node %s's sessions did not come back: %s", node, strings.Join(down, "; "))
+	}
+	return nil
 }
 
 // bgpPassword reads the design's BGP password from the cluster, "" when the design has none.
@@ -279,7 +304,7 @@ func (l *Lab) waitRogueSessions(ctx context.Context, o CheckOptions, n *Node, c 
 			if s.node != n.Name {
 				continue
 			}
-			ns, err := l.leaves[s.leaf].daemons.Neighbors(ctx)
+			ns, err := l.leaves[s.leaf].Daemons().Neighbors(ctx)
 			if err != nil {
 				down = append(down, err.Error())
 				continue
@@ -361,13 +386,14 @@ func (l *Lab) checkMaximumPrefix(ctx context.Context, o CheckOptions, c *Check) 
 			return
 		}
 		rctx := context.WithoutCancel(ctx)
-		if err := r.stop(rctx, l); err != nil {
-			c.Details = append(c.Details, "restoring the node: "+err.Error())
-		}
 		for _, leaf := range leaves {
 			if err := l.leaves[leaf].vtysh(rctx, l, "clear bgp "+n.NS.Addr.Get(f).String()); err != nil {
 				c.Details = append(c.Details, "clearing the session: "+err.Error())
 			}
+		}
+		if err := r.stop(rctx, l); err != nil {
+			c.Result = Fail
+			c.Details = append(c.Details, "restoring the node: "+err.Error())
 		}
 	}
 	defer restore()
@@ -376,17 +402,22 @@ func (l *Lab) checkMaximumPrefix(ctx context.Context, o CheckOptions, c *Check) 
 		return
 	}
 	addr := n.NS.Addr.Get(f)
-	var seen []string
+	var seen, states []string
 	ok, _ := poll(ctx, o.Settle, 200*time.Millisecond, func(ctx context.Context) (bool, []string) {
-		seen = seen[:0]
+		seen, states = seen[:0], states[:0]
 		torn := 0
 		for _, leaf := range leaves {
-			ns, err := l.leaves[leaf].daemons.Neighbors(ctx)
+			ns, err := l.leaves[leaf].Daemons().Neighbors(ctx)
 			if err != nil {
+				states = append(states, fmt.Sprintf("leaf %s: %v", leaf, err))
 				continue
 			}
 			for _, x := range ns {
-				if x.Addr.Unmap() == addr && !x.Established && (strings.Contains(strings.ToLower(x.LastReset), "prefix") || strings.Contains(x.State, "PfxCt")) {
+				if x.Addr.Unmap() != addr {
+					continue
+				}
+				states = append(states, fmt.Sprintf("leaf %s: session with %s %s, %d prefixes received, last reset %q", leaf, n.Name, x.State, x.PrefixesReceived, x.LastReset))
+				if !x.Established && (strings.Contains(strings.ToLower(x.LastReset), "prefix") || strings.Contains(x.State, "PfxCt")) {
 					torn++
 					seen = append(seen, fmt.Sprintf("leaf %s: session with %s %s after %d prefixes (last reset: %s)", leaf, n.Name, x.State, max+1, x.LastReset))
 				}
@@ -396,6 +427,7 @@ func (l *Lab) checkMaximumPrefix(ctx context.Context, o CheckOptions, c *Check) 
 	})
 	c.Details = append(c.Details, seen...)
 	if !ok {
+		c.Details = append(c.Details, states...)
 		c.Result = Fail
 		c.Summary = fmt.Sprintf("node %s announced %d %s blocks, over the maximum-prefix of %d, and its sessions stayed up", n.Name, max+1, f, max)
 		return
