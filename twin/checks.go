@@ -29,6 +29,7 @@ const (
 	CheckSessions     = "sessions"
 	CheckRoutes       = "routes"
 	CheckPackets      = "packets"
+	CheckService      = "service"
 	CheckColoring     = "coloring"
 	CheckRouteSafety  = "route safety"
 	CheckMaximumPfx   = "maximum-prefix"
@@ -89,7 +90,8 @@ func (l *Lab) Check(ctx context.Context, o CheckOptions) (*Report, error) {
 		r.Established = time.Since(begin)
 	})
 	run(CheckRoutes, 2, func(ctx context.Context, c *Check) { l.checkRoutes(ctx, o, c) })
-	run(CheckPackets, 3, func(ctx context.Context, c *Check) { l.checkPackets(ctx, o, c) })
+	run(CheckPackets, 3, func(ctx context.Context, c *Check) { l.checkPackets(ctx, o, c, false) })
+	run(CheckService, 3, func(ctx context.Context, c *Check) { l.checkPackets(ctx, o, c, true) })
 	run(CheckColoring, 5, func(ctx context.Context, c *Check) { l.checkColoring(ctx, o, c) })
 	run(CheckRouteFilters, 7, func(ctx context.Context, c *Check) { l.checkRouteFilters(ctx, c) })
 	if !o.SkipFailover {
@@ -424,10 +426,15 @@ func (l *Lab) probes() []probe {
 // Every node holds the service address (as kube-proxy answers for it everywhere); the probing
 // node's own packets to it skip its local copy, so that they cross the leaves and the answer comes
 // from whichever node the leaf picks.
-func (l *Lab) checkPackets(ctx context.Context, o CheckOptions, c *Check) {
-	probes := l.probes()
+func (l *Lab) checkPackets(ctx context.Context, o CheckOptions, c *Check, services bool) {
+	var probes []probe
+	for _, p := range l.probes() {
+		if slices.Contains(p.node.Services, p.dst) == services {
+			probes = append(probes, p)
+		}
+	}
 	if len(probes) == 0 {
-		c.Result, c.Summary = Skip, "no two nodes with pod addresses"
+		c.Result, c.Summary = Skip, "nothing to probe"
 		return
 	}
 	for _, p := range probes {
@@ -459,7 +466,10 @@ func (l *Lab) checkPackets(ctx context.Context, o CheckOptions, c *Check) {
 		}
 		failed = append(failed, fmt.Sprintf("%s: %s -> %s got no answer", p.what, p.src, p.dst))
 	}
-	c.Summary = fmt.Sprintf("%d/%d pings answered (pod to pod same rack, other rack, service; both families)", okCount, len(probes))
+	c.Summary = fmt.Sprintf("%d/%d pings answered (pod to pod, same rack and other rack, per family)", okCount, len(probes))
+	if services {
+		c.Summary = fmt.Sprintf("%d/%d pings from a pod to a service address answered by another node", okCount, len(probes))
+	}
 	if len(failed) > 0 {
 		c.Result = Fail
 		c.Details = failed
