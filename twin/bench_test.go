@@ -25,7 +25,7 @@ func benchUp(b *testing.B, d *design.Design, tag string) {
 	for b.Loop() {
 		ctx := testContext(b, 10*time.Minute)
 		e := startEnv(b, ctx, d, tag)
-		var c Check
+		c := Check{Result: Pass}
 		e.lab.checkSessions(ctx, CheckOptions{Settle: 5 * time.Minute}, &c)
 		if c.Result != Pass {
 			b.Fatalf("%s: %v", c.Summary, c.Details)
