@@ -61,6 +61,9 @@ func (s *Server) stateOf(vrf, addr string) (string, bool) {
 	if st, ok := s.peerStates[peerKey(vrf, addr)]; ok {
 		return st, true
 	}
+	if st, ok := s.liveState(vrf, addr); ok {
+		return st, true
+	}
 	if s.peersAlive {
 		return Established, false
 	}

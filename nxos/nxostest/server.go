@@ -48,6 +48,8 @@ type Server struct {
 
 	logMu    sync.Mutex
 	requests []Request
+
+	hooks hookState
 }
 
 // Option configures a Server.
@@ -313,12 +315,13 @@ func (s *Server) route(r *http.Request, body []byte, rec *Request) response {
 		rec.DN = d.String()
 		switch r.Method {
 		case http.MethodGet:
+			s.refreshLive()
 			return s.getMO(d, r.URL.Query())
 		case http.MethodPost:
 			rec.Body = string(body)
-			return s.post(d, body)
+			return s.afterCommit(s.post(d, body))
 		case http.MethodDelete:
-			return s.deleteMO(d)
+			return s.afterCommit(s.deleteMO(d))
 		}
 		return errResp(http.StatusBadRequest, "400", fmt.Sprintf("method %s is not supported on %q", r.Method, d.String()))
 	case strings.HasPrefix(p, "class/"):
@@ -327,6 +330,7 @@ func (s *Server) route(r *http.Request, body []byte, rec *Request) response {
 		if r.Method != http.MethodGet {
 			return errResp(http.StatusBadRequest, "400", fmt.Sprintf("method %s is not supported on class queries", r.Method))
 		}
+		s.refreshLive()
 		return s.getClass(class, r.URL.Query())
 	}
 	return errResp(http.StatusBadRequest, "400", fmt.Sprintf("unsupported URL %q", r.URL.Path))

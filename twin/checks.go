@@ -1,0 +1,624 @@
+package twin
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/nxcalico/nxcalico/addressing"
+	"github.com/nxcalico/nxcalico/design"
+	"github.com/nxcalico/nxcalico/twin/bird"
+	"github.com/nxcalico/nxcalico/twin/frr"
+)
+
+// CheckOptions configures Lab.Check.
+type CheckOptions struct {
+	// Settle bounds how long a check waits for the daemons to converge (sessions up, routes
+	// installed, traffic flowing); 0 means 60 s.
+	Settle time.Duration
+	// SkipRouteSafety and SkipFailover leave out the checks that disturb the lab (a node made to
+	// misbehave, a leaf stopped). Both restore the lab when they run.
+	SkipRouteSafety, SkipFailover bool
+}
+
+// Check names, in the order Lab.Check runs them.
+const (
+	CheckSessions     = "sessions"
+	CheckRoutes       = "routes"
+	CheckPackets      = "packets"
+	CheckService      = "service"
+	CheckColoring     = "coloring"
+	CheckRouteSafety  = "route safety"
+	CheckMaximumPfx   = "maximum-prefix"
+	CheckFailover     = "failover"
+	CheckRouteFilters = "route filters"
+)
+
+// session is one eBGP session the intent expects.
+type session struct {
+	node, leaf string
+	family     addressing.Family
+	nodeAddr   netip.Addr
+	leafAddr   netip.Addr
+}
+
+func (s session) String() string {
+	return fmt.Sprintf("%s %s (%s) - %s (%s)", s.family, s.node, s.nodeAddr, s.leaf, s.leafAddr)
+}
+
+func (l *Lab) sessions() []session {
+	var out []session
+	for _, n := range l.intent.Nodes {
+		for _, p := range n.Peers {
+			out = append(out, session{node: n.Name, leaf: p.Leaf, family: p.Family, nodeAddr: n.Addr.Get(p.Family), leafAddr: p.Addr})
+		}
+	}
+	return out
+}
+
+// Check runs the twin's checks on the running lab and returns the report; the error is only for
+// a lab that cannot be checked (TopologyOnly, context ended). The design should have been
+// applied (Syncer.Apply) just before: the "sessions" check measures how long it takes until every
+// session is up.
+func (l *Lab) Check(ctx context.Context, o CheckOptions) (*Report, error) {
+	if l.opts.TopologyOnly {
+		return nil, fmt.Errorf("twin: Check: the lab runs no daemons (Options.TopologyOnly)")
+	}
+	if o.Settle == 0 {
+		o.Settle = 60 * time.Second
+	}
+	r := &Report{Design: l.intent.Cluster.Name, Leaves: len(l.intent.Leaves), Nodes: len(l.intent.Nodes), Sessions: l.intent.SessionCount(), Started: l.Started}
+	run := func(name string, item int, f func(ctx context.Context, c *Check)) {
+		if ctx.Err() != nil {
+			return
+		}
+		c := Check{Name: name, Item: item, Result: Pass}
+		begin := time.Now()
+		f(ctx, &c)
+		c.Took = time.Since(begin)
+		if c.Result == Pass && len(c.Details) > 0 && c.Summary == "" {
+			c.Summary = c.Details[0]
+		}
+		r.Checks = append(r.Checks, c)
+	}
+	run(CheckSessions, 1, func(ctx context.Context, c *Check) {
+		begin := time.Now()
+		l.checkSessions(ctx, o, c)
+		r.Established = time.Since(begin)
+	})
+	run(CheckRoutes, 2, func(ctx context.Context, c *Check) { l.checkRoutes(ctx, o, c) })
+	run(CheckPackets, 3, func(ctx context.Context, c *Check) { l.checkPackets(ctx, o, c, false) })
+	run(CheckService, 3, func(ctx context.Context, c *Check) { l.checkPackets(ctx, o, c, true) })
+	run(CheckColoring, 5, func(ctx context.Context, c *Check) { l.checkColoring(ctx, o, c) })
+	run(CheckRouteFilters, 7, func(ctx context.Context, c *Check) { l.checkRouteFilters(ctx, c) })
+	if !o.SkipFailover {
+		run(CheckFailover, 6, func(ctx context.Context, c *Check) {
+			l.checkFailover(ctx, o, c)
+			r.Failover = failoverTime(c)
+		})
+	}
+	if !o.SkipRouteSafety {
+		run(CheckRouteSafety, 4, func(ctx context.Context, c *Check) { l.checkRouteSafety(ctx, o, c) })
+		run(CheckMaximumPfx, 4, func(ctx context.Context, c *Check) { l.checkMaximumPrefix(ctx, o, c) })
+	}
+	r.Memory = l.Memory()
+	return r, ctx.Err()
+}
+
+// Memory returns the resident memory of each leaf's FRR and each node's BIRD, by name.
+func (l *Lab) Memory() map[string]int64 {
+	out := map[string]int64{}
+	for name, lf := range l.leaves {
+		if d := lf.Daemons(); d != nil {
+			if m, err := d.Memory(); err == nil {
+				out[name] = m
+			}
+		}
+	}
+	for name, n := range l.nodes {
+		if d := n.Daemons(); d != nil {
+			if m, err := d.Memory(); err == nil {
+				out[name] = m
+			}
+		}
+	}
+	return out
+}
+
+// poll calls cond every interval until it reports done or the timeout passes; it returns the
+// last findings.
+func poll(ctx context.Context, timeout, interval time.Duration, cond func(ctx context.Context) (bool, []string)) (bool, []string) {
+	deadline := time.Now().Add(timeout)
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		done, findings := cond(ctx)
+		if done || time.Now().After(deadline) {
+			return done, findings
+		}
+		select {
+		case <-ctx.Done():
+			return false, append(findings, ctx.Err().Error())
+		case <-t.C:
+		}
+	}
+}
+
+// SessionStates reads every expected session from both daemons: the leaf's FRR neighbor state
+// and the node's BIRD protocol state, keyed by the session's text.
+func (l *Lab) sessionStates(ctx context.Context) (up int, down []string) {
+	leafNbrs := map[string]map[netip.Addr]frr.Neighbor{}
+	for name, lf := range l.leaves {
+		m := map[netip.Addr]frr.Neighbor{}
+		if lf.daemons != nil {
+			if ns, err := lf.Daemons().Neighbors(ctx); err == nil {
+				for _, n := range ns {
+					m[n.Addr.Unmap()] = n
+				}
+			}
+		}
+		leafNbrs[name] = m
+	}
+	nodeProtos := map[string][]bird.Protocol{}
+	for name, n := range l.nodes {
+		if d := n.Daemons(); d != nil {
+			ps, _ := d.Protocols(ctx)
+			nodeProtos[name] = ps
+		}
+	}
+	for _, s := range l.sessions() {
+		leafSide := "not configured"
+		if n, ok := leafNbrs[s.leaf][s.nodeAddr]; ok {
+			leafSide = n.State
+		}
+		nodeSide := "not configured"
+		if d := l.nodes[s.node].Daemons(); d == nil {
+			nodeSide = "BIRD not running"
+			if err := l.nodes[s.node].Err(); err != nil {
+				nodeSide += ": " + err.Error()
+			}
+		}
+		for _, p := range nodeProtos[s.node] {
+			if p.Family == s.family && p.Neighbor == s.leafAddr {
+				nodeSide = p.BGPState
+				if nodeSide == "" {
+					nodeSide = p.State
+				}
+			}
+		}
+		if leafSide == "Established" && nodeSide == "Established" {
+			up++
+			continue
+		}
+		down = append(down, fmt.Sprintf("%s: leaf side %s, node side %s", s, leafSide, nodeSide))
+	}
+	return up, down
+}
+
+func (l *Lab) checkSessions(ctx context.Context, o CheckOptions, c *Check) {
+	total := len(l.sessions())
+	var up int
+	ok, down := poll(ctx, o.Settle, 200*time.Millisecond, func(ctx context.Context) (bool, []string) {
+		var down []string
+		up, down = l.sessionStates(ctx)
+		return len(down) == 0 && total > 0, down
+	})
+	c.Summary = fmt.Sprintf("%d/%d sessions Established on both ends (FRR and BIRD)", up, total)
+	if !ok {
+		c.Result = Fail
+		c.Details = down
+	}
+}
+
+// blocksOf lists the IPAM blocks of the nodes, by node name.
+func (l *Lab) blocksOf(f addressing.Family) map[string][]netip.Prefix {
+	out := map[string][]netip.Prefix{}
+	for _, n := range l.Topology.Nodes {
+		for _, b := range n.Blocks {
+			if addressing.PrefixFamily(b) == f {
+				out[n.Name] = append(out[n.Name], b)
+			}
+		}
+	}
+	return out
+}
+
+// families lists the families the design peers in.
+func (l *Lab) families() []addressing.Family {
+	var out []addressing.Family
+	for _, f := range addressing.Families {
+		for _, s := range l.sessions() {
+			if s.family == f {
+				out = append(out, f)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// leafRoutes reads a leaf's BGP table of f, best paths by prefix.
+func leafRoutes(ctx context.Context, lf *Leaf, f addressing.Family) (map[netip.Prefix]frr.Route, []frr.Route, error) {
+	all, err := lf.Daemons().Routes(ctx, f)
+	if err != nil {
+		return nil, nil, err
+	}
+	best := map[netip.Prefix]frr.Route{}
+	for _, r := range all {
+		if _, ok := best[r.Prefix]; !ok || r.Best {
+			best[r.Prefix] = r
+		}
+	}
+	return best, all, nil
+}
+
+// nodeBGPRoutes reads the routes a node learned over BGP in family f.
+func nodeBGPRoutes(ctx context.Context, n *Node, f addressing.Family) ([]bird.Route, error) {
+	d := n.Daemons()
+	if d == nil {
+		return nil, fmt.Errorf("node %s: BIRD not running", n.Name)
+	}
+	rs, err := d.Routes(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	var out []bird.Route
+	for _, r := range rs {
+		if _, ok := peerType(r.From); ok {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// exportPolicy is what the leaves of a node's pair send it in family f: nil when route filters are
+// off.
+func (l *Lab) exportPolicy(node string, f addressing.Family) *design.Policy {
+	n := l.intent.Node(node)
+	for _, p := range n.Peers {
+		if p.Family != f {
+			continue
+		}
+		if t := l.intent.Leaf(p.Leaf).Template(f); t != nil {
+			return t.Export
+		}
+	}
+	return nil
+}
+
+// leafLoopbacks lists every leaf peering loopback address of family f.
+func (l *Lab) leafLoopbacks(f addressing.Family) []netip.Addr {
+	var out []netip.Addr
+	for _, lf := range l.Topology.Leaves {
+		if p := lf.Loopback.Get(f); p.IsValid() && !slices.Contains(out, p.Addr()) {
+			out = append(out, p.Addr())
+		}
+	}
+	return out
+}
+
+func (l *Lab) checkRoutes(ctx context.Context, o CheckOptions, c *Check) {
+	var leafCount, nodeCount int
+	ok, findings := poll(ctx, o.Settle, 500*time.Millisecond, func(ctx context.Context) (bool, []string) {
+		var bad []string
+		leafCount, nodeCount = 0, 0
+		for _, f := range l.families() {
+			blocks := l.blocksOf(f)
+			for _, lt := range l.Topology.Leaves {
+				best, _, err := leafRoutes(ctx, l.leaves[lt.Name], f)
+				if err != nil {
+					bad = append(bad, fmt.Sprintf("leaf %s: %v", lt.Name, err))
+					continue
+				}
+				for _, n := range l.Topology.Nodes {
+					for _, b := range blocks[n.Name] {
+						if _, has := best[b]; !has {
+							where := "its own rack"
+							if n.Pair != lt.Pair {
+								where = "rack " + n.Pair + ", through the fabric"
+							}
+							bad = append(bad, fmt.Sprintf("leaf %s lacks %s block %s of node %s (%s)", lt.Name, f, b, n.Name, where))
+							continue
+						}
+						leafCount++
+					}
+				}
+			}
+			for _, nt := range l.Topology.Nodes {
+				rs, err := nodeBGPRoutes(ctx, l.nodes[nt.Name], f)
+				if err != nil {
+					bad = append(bad, err.Error())
+					continue
+				}
+				pol := l.exportPolicy(nt.Name, f)
+				var hasDefault bool
+				for _, r := range rs {
+					nodeCount++
+					if r.Prefix.Bits() == 0 {
+						hasDefault = true
+					}
+					if pol != nil && !pol.Permits(r.Prefix) {
+						bad = append(bad, fmt.Sprintf("node %s holds %s from %s, which the leaves' outbound policy %s does not allow", nt.Name, r.Prefix, r.From, pol.RouteMap))
+					}
+					if !r.Reachable {
+						bad = append(bad, fmt.Sprintf("node %s: route %s from %s is unreachable (next hop %v does not resolve)", nt.Name, r.Prefix, r.From, r.NextHops))
+					}
+				}
+				if wantDefault(l.intent, nt.Name, f) && !hasDefault {
+					bad = append(bad, fmt.Sprintf("node %s has no %s default route from its leaves", nt.Name, f))
+				}
+			}
+		}
+		return len(bad) == 0, bad
+	})
+	c.Summary = fmt.Sprintf("leaves hold %d node blocks, nodes hold %d routes, all as the policy allows", leafCount, nodeCount)
+	if !ok {
+		c.Result = Fail
+		c.Summary = fmt.Sprintf("%d findings", len(findings))
+		c.Details = findings
+	}
+}
+
+// wantDefault reports whether a node's leaves announce the default route of f.
+func wantDefault(in *design.Intent, node string, f addressing.Family) bool {
+	n := in.Node(node)
+	for _, p := range n.Peers {
+		if p.Family != f {
+			continue
+		}
+		for _, nw := range in.Leaf(p.Leaf).Networks {
+			if nw.Prefix.Bits() == 0 && addressing.PrefixFamily(nw.Prefix) == f {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// probe is one ping the packets check sends.
+type probe struct {
+	what     string
+	node     *NodeNS
+	src, dst netip.Addr
+}
+
+func (l *Lab) probes() []probe {
+	var out []probe
+	nodes := l.Topology.Nodes
+	if len(nodes) == 0 {
+		return nil
+	}
+	from := &nodes[0]
+	for _, f := range l.families() {
+		src := from.Pod(f)
+		if !src.IsValid() {
+			continue
+		}
+		var sameDone, otherDone bool
+		for i := 1; i < len(nodes); i++ {
+			to := &nodes[i]
+			dst := to.Pod(f)
+			if !dst.IsValid() {
+				continue
+			}
+			switch {
+			case to.Pair == from.Pair && !sameDone:
+				out = append(out, probe{fmt.Sprintf("%s pod on %s to pod on %s (same rack)", f, from.Name, to.Name), from, src, dst})
+				sameDone = true
+			case to.Pair != from.Pair && !otherDone:
+				out = append(out, probe{fmt.Sprintf("%s pod on %s to pod on %s (rack %s)", f, from.Name, to.Name, to.Pair), from, src, dst})
+				otherDone = true
+			}
+		}
+		for _, svc := range from.Services {
+			if addressing.FamilyOf(svc) == f {
+				out = append(out, probe{fmt.Sprintf("%s pod on %s to service address %s", f, from.Name, svc), from, src, svc})
+			}
+		}
+	}
+	return out
+}
+
+// checkPackets pings pod to pod (same rack, other rack) and pod to a service address, per family.
+// Every node holds the service address (as kube-proxy answers for it everywhere); the probing
+// node's own packets to it skip its local copy, so that they cross the leaves and the answer comes
+// from whichever node the leaf picks.
+func (l *Lab) checkPackets(ctx context.Context, o CheckOptions, c *Check, services bool) {
+	var probes []probe
+	for _, p := range l.probes() {
+		if slices.Contains(p.node.Services, p.dst) == services {
+			probes = append(probes, p)
+		}
+	}
+	if len(probes) == 0 {
+		c.Result, c.Summary = Skip, "nothing to probe"
+		return
+	}
+	for _, p := range probes {
+		if slices.Contains(p.node.Services, p.dst) {
+			fam := addressing.FamilyOf(p.dst)
+			if err := ruleBatch(ctx, p.node.Netns, fam, []string{
+				"rule add pref 100 lookup local", "rule del pref 0",
+				"rule add pref 10 iif lo from " + p.src.String() + " to " + p.dst.String() + " lookup main",
+			}); err != nil {
+				c.Result, c.Summary = Fail, "cannot steer the service probe: "+err.Error()
+				return
+			}
+			defer func() {
+				_ = ruleBatch(context.WithoutCancel(ctx), p.node.Netns, fam, []string{
+					"rule add pref 0 lookup local", "rule del pref 10", "rule del pref 100",
+				})
+			}()
+		}
+	}
+	var okCount int
+	var failed []string
+	for _, p := range probes {
+		ok, _ := poll(ctx, o.Settle/4, 250*time.Millisecond, func(ctx context.Context) (bool, []string) {
+			return ping(ctx, p.node.Netns, p.src.String(), "", p.dst.String()) == nil, nil
+		})
+		if ok {
+			okCount++
+			continue
+		}
+		failed = append(failed, fmt.Sprintf("%s: %s -> %s got no answer", p.what, p.src, p.dst))
+	}
+	c.Summary = fmt.Sprintf("%d/%d pings answered (pod to pod, same rack and other rack, per family)", okCount, len(probes))
+	if services {
+		c.Summary = fmt.Sprintf("%d/%d pings from a pod to a service address answered by another node", okCount, len(probes))
+	}
+	if len(failed) > 0 {
+		c.Result = Fail
+		c.Details = failed
+	}
+}
+
+func (l *Lab) checkColoring(ctx context.Context, o CheckOptions, c *Check) {
+	colored := false
+	for _, lf := range l.intent.Leaves {
+		colored = colored || lf.Coloring != nil
+	}
+	if !colored {
+		c.Result, c.Summary = Skip, "no pair is colored"
+		return
+	}
+	var bad []string
+	var reached int
+	for _, f := range l.families() {
+		loops := l.leafLoopbacks(f)
+		// No node learns any copy of a leaf loopback over BGP.
+		for _, nt := range l.Topology.Nodes {
+			rs, err := nodeBGPRoutes(ctx, l.nodes[nt.Name], f)
+			if err != nil {
+				bad = append(bad, err.Error())
+				continue
+			}
+			for _, r := range rs {
+				for _, lb := range loops {
+					if r.Prefix.Contains(lb) && r.Prefix.Bits() > 0 {
+						bad = append(bad, fmt.Sprintf("node %s learned %s (covering leaf loopback %s) from %s", nt.Name, r.Prefix, lb, r.From))
+					}
+				}
+			}
+			// Its own pair's loopbacks answer.
+			for _, u := range nt.Uplinks {
+				lb := l.Topology.Leaf(u.Leaf).Loopback.Get(f)
+				if !lb.IsValid() {
+					continue
+				}
+				if err := ping(ctx, nt.Netns, "", "", lb.Addr().String()); err != nil {
+					bad = append(bad, fmt.Sprintf("node %s cannot reach its leaf %s at %s: %v", nt.Name, u.Leaf, lb.Addr(), err))
+				} else {
+					reached++
+				}
+			}
+		}
+		// No leaf takes another pair's copy of its own loopback from the fabric.
+		for _, lt := range l.Topology.Leaves {
+			_, all, err := leafRoutes(ctx, l.leaves[lt.Name], f)
+			if err != nil {
+				bad = append(bad, fmt.Sprintf("leaf %s: %v", lt.Name, err))
+				continue
+			}
+			for _, r := range all {
+				if r.Peer.IsValid() && slices.ContainsFunc(loops, func(a netip.Addr) bool { return r.Prefix == netip.PrefixFrom(a, a.BitLen()) }) {
+					from := l.leafByFabric(r.Peer)
+					if from != nil && from.Pair != lt.Pair && r.Prefix == lt.Loopback.Get(f) {
+						bad = append(bad, fmt.Sprintf("leaf %s imported pair %s's copy of its own loopback %s from %s", lt.Name, from.Pair, r.Prefix, from.Name))
+					}
+				}
+			}
+		}
+	}
+	c.Summary = fmt.Sprintf("%d loopbacks reached by their own racks; no node learned a loopback, no leaf imported another pair's copy", reached)
+	if len(bad) > 0 {
+		c.Result, c.Details = Fail, bad
+		c.Summary = fmt.Sprintf("%d findings", len(bad))
+	}
+}
+
+// leafByFabric returns the leaf with that fabric address.
+func (l *Lab) leafByFabric(a netip.Addr) *LeafNS {
+	for i := range l.Topology.Leaves {
+		lf := &l.Topology.Leaves[i]
+		if lf.Fabric.IPv4 == a.Unmap() || lf.Fabric.IPv6 == a {
+			return lf
+		}
+	}
+	return nil
+}
+
+// checkRouteFilters shows plainly what a design without route filters does: the leaves send the
+// nodes their own peering loopbacks over the sessions that use them as next hop.
+func (l *Lab) checkRouteFilters(ctx context.Context, c *Check) {
+	filtered := true
+	for _, lf := range l.intent.Leaves {
+		for _, t := range lf.Templates {
+			if t.Export == nil || t.Import == nil {
+				filtered = false
+			}
+		}
+	}
+	if filtered {
+		c.Summary = "route filters on: the leaves send only what the design allows (see routes)"
+		var bad []string
+		for _, f := range l.families() {
+			for _, nt := range l.Topology.Nodes {
+				rs, _ := nodeBGPRoutes(ctx, l.nodes[nt.Name], f)
+				for _, r := range rs {
+					if !r.Reachable {
+						bad = append(bad, fmt.Sprintf("node %s: %s from %s unreachable", nt.Name, r.Prefix, r.From))
+					}
+				}
+			}
+		}
+		if len(bad) > 0 {
+			c.Result, c.Details = Fail, bad
+		}
+		return
+	}
+	var findings []string
+	for _, f := range l.families() {
+		loops := l.leafLoopbacks(f)
+		for _, nt := range l.Topology.Nodes {
+			rs, err := nodeBGPRoutes(ctx, l.nodes[nt.Name], f)
+			if err != nil {
+				findings = append(findings, err.Error())
+				continue
+			}
+			for _, r := range rs {
+				for _, lb := range loops {
+					if r.Prefix.Contains(lb) && r.Prefix.Bits() > 0 {
+						findings = append(findings, fmt.Sprintf("node %s learned leaf loopback %s from %s (reachable: %v)", nt.Name, r.Prefix, r.From, r.Reachable))
+					}
+				}
+				if !r.Reachable {
+					findings = append(findings, fmt.Sprintf("node %s: %s from %s is unreachable: the recursive next hop resolves through a route the leaf itself announced", nt.Name, r.Prefix, r.From))
+				}
+			}
+		}
+	}
+	c.Result = Fail
+	c.Summary = "route filters are off (peering.routeFilters: false): the leaves send the nodes everything, their own peering loopbacks included"
+	if len(findings) == 0 {
+		c.Result = Pass
+		c.Summary = "route filters are off, yet no node learned a leaf loopback or holds an unreachable route"
+	}
+	c.Details = findings
+}
+
+// failoverTime reads the measured failover time back from the check.
+func failoverTime(c *Check) time.Duration {
+	var d time.Duration
+	for _, line := range c.Details {
+		if v, ok := strings.CutPrefix(line, "traffic flowed again after "); ok {
+			if x, err := time.ParseDuration(strings.Fields(v)[0]); err == nil {
+				d = x
+			}
+		}
+	}
+	return d
+}
