@@ -167,10 +167,7 @@ func PlanTopology(in *design.Intent, prefix string, maxNS int, fab4, fab6 netip.
 	if len(in.Leaves) == 0 {
 		errs = append(errs, errors.New("twin: the design has no leaves"))
 	}
-	var gw addressing.PrefixPair
-	if len(in.Leaves) > 0 {
-		gw = addressing.PrefixPair{IPv4: in.Leaves[0].Gateway.IPv4, IPv6: in.Leaves[0].Gateway.IPv6}
-	}
+	gw := addressing.PrefixPair{IPv4: in.Fabric.Gateway.IPv4, IPv6: in.Fabric.Gateway.IPv6}
 	if gw.IsZero() {
 		errs = append(errs, errors.New("twin: the design has no anycast gateway address"))
 	}
@@ -193,7 +190,7 @@ func PlanTopology(in *design.Intent, prefix string, maxNS int, fab4, fab6 netip.
 		ln := LeafNS{
 			Name: l.Name, Pair: l.Pair, Netns: nsName(prefix, "leaf", l.Name),
 			Loopback: addressing.PrefixPair{IPv4: l.Loopback.IPv4, IPv6: l.Loopback.IPv6},
-			Gateway:  addressing.PrefixPair{IPv4: l.Gateway.IPv4, IPv6: l.Gateway.IPv6},
+			Gateway:  gw,
 		}
 		if t.Fabric.IPv4.IsValid() {
 			ln.Fabric.IPv4 = nthAddr(t.Fabric.IPv4, i+1)
@@ -387,11 +384,11 @@ func designPrefixes(in *design.Intent) []addressing.NamedPrefix {
 			out = append(out, addressing.NamedPrefix{Name: name, Prefix: p.Masked()})
 		}
 	}
+	add("anycast gateway subnet", in.Fabric.Gateway.IPv4)
+	add("anycast gateway subnet", in.Fabric.Gateway.IPv6)
 	for _, l := range in.Leaves {
 		add("leaf "+l.Name+" loopback", l.Loopback.IPv4)
 		add("leaf "+l.Name+" loopback", l.Loopback.IPv6)
-		add("leaf "+l.Name+" gateway subnet", l.Gateway.IPv4)
-		add("leaf "+l.Name+" gateway subnet", l.Gateway.IPv6)
 		if l.RouterID.IsValid() {
 			add("leaf "+l.Name+" router id", netip.PrefixFrom(l.RouterID, l.RouterID.BitLen()))
 		}

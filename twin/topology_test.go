@@ -10,6 +10,7 @@ import (
 
 	"github.com/nxcalico/nxcalico/addressing"
 	"github.com/nxcalico/nxcalico/design"
+	"github.com/nxcalico/nxcalico/design/designtest"
 )
 
 func TestPlanTopologyCaseStudy(t *testing.T) {
@@ -69,7 +70,7 @@ func TestPlanTopologyCaseStudy(t *testing.T) {
 }
 
 func TestPlanTopologyRefuses(t *testing.T) {
-	in := derive(t, racks(2, 3, false))
+	in := derive(t, designtest.Racks(2, 3, false))
 	if _, err := PlanTopology(in, "x-", 10, netip.Prefix{}, netip.Prefix{}); err == nil || !strings.Contains(err.Error(), "11 network namespaces") || !strings.Contains(err.Error(), "limit of 10") {
 		t.Errorf("namespace limit: %v", err)
 	}
@@ -78,7 +79,7 @@ func TestPlanTopologyRefuses(t *testing.T) {
 		t.Errorf("colliding fabric range: %v", err)
 	}
 	// A design using every candidate range makes the twin ask for one.
-	d := racks(1, 2, false)
+	d := designtest.Racks(1, 2, false)
 	for _, c := range fabricCandidatesV4 {
 		d.Cluster.ServiceExternalIPs = append(d.Cluster.ServiceExternalIPs, netip.MustParsePrefix(c))
 	}
@@ -91,7 +92,7 @@ func TestPlanTopologyRefuses(t *testing.T) {
 		t.Errorf("given free range: %v", err)
 	}
 	// A pool with fewer blocks than nodes.
-	d = racks(1, 3, false)
+	d = designtest.Racks(1, 3, false)
 	d.Cluster.IPPools[0].CIDR = netip.MustParsePrefix("10.244.0.0/25")
 	in = derive(t, d)
 	if _, err := PlanTopology(in, "x-", 0, netip.Prefix{}, netip.Prefix{}); err == nil || !strings.Contains(err.Error(), "has 2 blocks, too few") {
@@ -101,7 +102,7 @@ func TestPlanTopologyRefuses(t *testing.T) {
 
 func TestStartRefusesBeforeCreating(t *testing.T) {
 	needTwin(t)
-	in := derive(t, racks(2, 3, false))
+	in := derive(t, designtest.Racks(2, 3, false))
 	prefix := testPrefix("r")
 	_, err := Start(testContext(t, time.Minute), in, Options{Prefix: prefix, MaxNamespaces: 5, TopologyOnly: true})
 	if err == nil || !strings.Contains(err.Error(), "limit of 5") {

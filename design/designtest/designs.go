@@ -208,3 +208,35 @@ func TwoPairs() *design.Design {
 		IPv4: netip.MustParseAddr("192.168.1.14"), IPv6: netip.MustParseAddr("2001:192:168:1::14")})
 	return d
 }
+
+// Racks builds a dual-stack design of n leaf pairs with perRack nodes each, on the case study's
+// settings; shared makes every pair reuse the same loopbacks with its own color.
+func Racks(n, perRack int, shared bool) *design.Design {
+	d := design.CaseStudy()
+	d.Fabric.LeafPairs = nil
+	d.Cluster.Nodes = nil
+	for i := range n {
+		pair := design.LeafPair{Name: fmt.Sprintf("rack%d", i+1)}
+		if shared {
+			pair.RouteTargetColor = design.MustParseRouteTarget(fmt.Sprintf("65102:%d", 100+i))
+		}
+		for j := range 2 {
+			lb := design.Loopback{ID: 1002, IPv4: netip.MustParsePrefix(fmt.Sprintf("192.168.100.%d/32", j+1)), IPv6: netip.MustParsePrefix(fmt.Sprintf("2001:193:168:1::%d/128", j+4))}
+			if !shared {
+				lb.IPv4 = netip.MustParsePrefix(fmt.Sprintf("192.168.%d.%d/32", 100+i, j+1))
+				lb.IPv6 = netip.MustParsePrefix(fmt.Sprintf("2001:193:168:%x::%d/128", i+1, j+4))
+			}
+			pair.Leaves = append(pair.Leaves, design.Leaf{Name: fmt.Sprintf("Leaf%d%d", i+1, j+1), RouterID: netip.MustParseAddr(fmt.Sprintf("10.2.%d.%d", i+1, j+1)), PeeringLoopback: lb})
+		}
+		d.Fabric.LeafPairs = append(d.Fabric.LeafPairs, pair)
+		for j := range perRack {
+			host := 10 + perRack*i + j
+			d.Cluster.Nodes = append(d.Cluster.Nodes, design.Node{
+				Name: fmt.Sprintf("node-%d-%d", i+1, j+1), LeafPair: pair.Name,
+				IPv4: netip.MustParseAddr(fmt.Sprintf("192.168.1.%d", host)),
+				IPv6: netip.MustParseAddr(fmt.Sprintf("2001:192:168:1::%x", host)),
+			})
+		}
+	}
+	return d
+}

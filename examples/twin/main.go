@@ -32,9 +32,9 @@ import (
 
 	"github.com/nxcalico/nxcalico"
 	"github.com/nxcalico/nxcalico/calico"
-	"github.com/nxcalico/nxcalico/calico/calicotest"
 	"github.com/nxcalico/nxcalico/design"
-	"github.com/nxcalico/nxcalico/internal/steps"
+	"github.com/nxcalico/nxcalico/examples/internal/steps"
+	"github.com/nxcalico/nxcalico/kit/calicotest"
 	"github.com/nxcalico/nxcalico/twin"
 )
 

@@ -1,4 +1,4 @@
-package twin
+package twin_test
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nxcalico/nxcalico/twin"
+
 	"github.com/projectcalico/api/pkg/client/clientset_generated/clientset"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -14,8 +16,9 @@ import (
 
 	"github.com/nxcalico/nxcalico"
 	"github.com/nxcalico/nxcalico/calico"
-	"github.com/nxcalico/nxcalico/calico/calicotest"
 	"github.com/nxcalico/nxcalico/design"
+	"github.com/nxcalico/nxcalico/design/designtest"
+	"github.com/nxcalico/nxcalico/kit/calicotest"
 )
 
 var (
@@ -39,7 +42,7 @@ func sharedAPI(t testing.TB) *calicotest.Server {
 // env is a twin driven the way a user drives real switches and a cluster: a Syncer over the lab's
 // NX-API fronts and the cluster.
 type env struct {
-	lab    *Lab
+	lab    *twin.Lab
 	in     *design.Intent
 	syncer *nxcalico.Syncer
 	core   *fake.Clientset
@@ -81,7 +84,7 @@ func startEnv(t testing.TB, ctx context.Context, d *design.Design, tag string) *
 			t.Fatal(err)
 		}
 	}
-	lab, err := Start(ctx, in, Options{Prefix: testPrefix(tag), Calico: cs, Kube: core, WatchInterval: 200 * time.Millisecond})
+	lab, err := twin.Start(ctx, in, twin.Options{Prefix: testPrefix(tag), Calico: cs, Kube: core, WatchInterval: 200 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,12 +115,12 @@ func startEnv(t testing.TB, ctx context.Context, d *design.Design, tag string) *
 // regression: with FRR 8.4 a peer-group member that exceeds the group's maximum-prefix stays
 // Established (measured 261 prefixes over a limit of 260), and with one leaf of the case study's
 // pair stopped the rack's pod traffic did not recover within a minute.
-var knownOpen = map[string]bool{CheckMaximumPfx: true, CheckFailover: true}
+var knownOpen = map[string]bool{twin.CheckMaximumPfx: true, twin.CheckFailover: true}
 
 // checkAll runs every check and fails the test for each failed one.
-func (e *env) checkAll(t *testing.T, ctx context.Context) *Report {
+func (e *env) checkAll(t *testing.T, ctx context.Context) *twin.Report {
 	t.Helper()
-	r, err := e.lab.Check(ctx, CheckOptions{})
+	r, err := e.lab.Check(ctx, twin.CheckOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,8 +152,8 @@ func TestCaseStudy(t *testing.T) {
 		t.Errorf("%d sessions verified, want 12", len(v.Sessions))
 	}
 	r := e.checkAll(t, ctx)
-	for _, name := range []string{CheckSessions, CheckRoutes, CheckPackets, CheckService, CheckColoring, CheckRouteSafety} {
-		if c := r.Check(name); c == nil || c.Result != Pass {
+	for _, name := range []string{twin.CheckSessions, twin.CheckRoutes, twin.CheckPackets, twin.CheckService, twin.CheckColoring, twin.CheckRouteSafety} {
+		if c := r.Check(name); c == nil || c.Result != twin.Pass {
 			t.Errorf("check %s: %+v", name, c)
 		}
 	}
@@ -176,21 +179,21 @@ func TestTwoRacks(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			ctx := testContext(t, 5*time.Minute)
-			e := startEnv(t, ctx, racks(2, 2, shared), map[bool]string{true: "s", false: "u"}[shared])
+			e := startEnv(t, ctx, designtest.Racks(2, 2, shared), map[bool]string{true: "s", false: "u"}[shared])
 			if e.in.Cluster.SharedLoopbacks != shared {
 				t.Fatalf("design: shared loopbacks %v", e.in.Cluster.SharedLoopbacks)
 			}
-			r, err := e.lab.Check(ctx, CheckOptions{SkipFailover: true})
+			r, err := e.lab.Check(ctx, twin.CheckOptions{SkipFailover: true})
 			if err != nil {
 				t.Fatal(err)
 			}
 			t.Logf("\n%s", r)
-			want := []string{CheckSessions, CheckRoutes, CheckPackets, CheckRouteSafety}
+			want := []string{twin.CheckSessions, twin.CheckRoutes, twin.CheckPackets, twin.CheckRouteSafety}
 			if shared {
-				want = append(want, CheckColoring)
+				want = append(want, twin.CheckColoring)
 			}
 			for _, n := range want {
-				if c := r.Check(n); c == nil || c.Result != Pass {
+				if c := r.Check(n); c == nil || c.Result != twin.Pass {
 					t.Errorf("check %s: %+v", n, c)
 				}
 			}
