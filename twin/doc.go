@@ -39,7 +39,7 @@
 // # What the twin proves
 //
 // Lab.Check runs these checks and returns a Report (its String is a table with the time of every
-// check); the numbers are those of the list in nxcalico's routing-twin issue:
+// check), numbered as the report numbers them:
 //
 //  1. sessions: every session of the design is Established on both ends, both families.
 //  2. routes: each leaf holds every node's blocks (its rack's, and the other racks' through the

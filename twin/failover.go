@@ -2,7 +2,9 @@ package twin
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -62,8 +64,9 @@ func round(ctx context.Context, probes []probe) []string {
 	return lost
 }
 
-// checkFailover stops the FRR of one leaf of a pair with two leaves while pods of its rack ping
-// each other and another rack, and measures how long traffic stops; then it starts the leaf again
+// checkFailover fails one leaf of a pair with two leaves — its FRR stops and its links lose
+// carrier, as when a switch loses power — while pods of its rack ping each other and another
+// rack, and measures how long traffic stops; then it starts the leaf again
 // with its configuration and waits for its sessions.
 func (l *Lab) checkFailover(ctx context.Context, o CheckOptions, c *Check) {
 	var victim *Leaf
@@ -86,18 +89,32 @@ func (l *Lab) checkFailover(ctx context.Context, o CheckOptions, c *Check) {
 		c.Result, c.Summary, c.Details = Fail, "pod traffic did not flow before the leaf was stopped", lost
 		return
 	}
-	d := victim.Daemons()
-	start := time.Now()
-	if err := d.Stop(ctx); err != nil {
-		c.Result, c.Summary = Fail, "stopping leaf "+victim.Name+": "+err.Error()
+	links, err := nsLinks(ctx, victim.NS.Netns)
+	if err != nil {
+		c.Result, c.Summary = Fail, "listing the links of leaf "+victim.Name+": "+err.Error()
 		return
 	}
+	// The leaf fails as a switch does: its control plane stops and its links lose carrier.
+	d := victim.Daemons()
+	start := time.Now()
+	stopErr := d.Stop(ctx)
+	downErr := setLinks(ctx, victim.NS.Netns, links, "down")
 	defer func() {
-		if err := l.restartLeaf(context.WithoutCancel(ctx), victim, o); err != nil {
+		rctx := context.WithoutCancel(ctx)
+		if err := setLinks(rctx, victim.NS.Netns, links, "up"); err != nil {
+			c.Result = Fail
+			c.Details = append(c.Details, "bringing the links of leaf "+victim.Name+" up: "+err.Error())
+			return
+		}
+		if err := l.restartLeaf(rctx, victim, o); err != nil {
 			c.Result = Fail
 			c.Details = append(c.Details, "restarting leaf "+victim.Name+": "+err.Error())
 		}
 	}()
+	if err := errors.Join(stopErr, downErr); err != nil {
+		c.Result, c.Summary = Fail, "stopping leaf "+victim.Name+": "+err.Error()
+		return
+	}
 	var streak int
 	var streakStart time.Time
 	var everLost bool
@@ -135,6 +152,36 @@ func (l *Lab) checkFailover(ctx context.Context, o CheckOptions, c *Check) {
 	}
 	c.Summary = fmt.Sprintf("leaf %s stopped: %d pod-to-pod flows recovered through the other leaf after %s", victim.Name, len(probes), took.Round(time.Millisecond))
 	c.Details = append(c.Details, fmt.Sprintf("traffic flowed again after %s (probing every %s)", took.Round(time.Millisecond), failoverRound))
+}
+
+// nsLinks lists the links of a namespace other than lo.
+func nsLinks(ctx context.Context, netns string) ([]string, error) {
+	out, err := inNetns(ctx, netns, "ip", "-o", "link", "show")
+	if err != nil {
+		return nil, err
+	}
+	var links []string
+	for line := range strings.Lines(string(out)) {
+		// "3: br0@if2: <...>" or "2: up0: <...>"
+		f := strings.SplitN(line, ":", 3)
+		if len(f) < 3 {
+			continue
+		}
+		name, _, _ := strings.Cut(strings.TrimSpace(f[1]), "@")
+		if name != "" && name != "lo" {
+			links = append(links, name)
+		}
+	}
+	return links, nil
+}
+
+// setLinks sets every named link of a namespace up or down.
+func setLinks(ctx context.Context, netns string, links []string, state string) error {
+	lines := make([]string, len(links))
+	for i, l := range links {
+		lines[i] = "link set dev " + l + " " + state
+	}
+	return ipBatch(ctx, netns, lines)
 }
 
 // restartLeaf starts a stopped leaf's FRR again with its current configuration and waits for

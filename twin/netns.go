@@ -112,7 +112,17 @@ func (t *Topology) build(ctx context.Context) error {
 		kv := []string{"net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0",
 			"net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0"}
 		if i >= 1 && i <= len(t.Leaves) { // leaves route
-			kv = append(kv, "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1")
+			kv = append(kv, "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1",
+				// A failed leaf's links go down and come back with their addresses, as a switch's do.
+				"net.ipv6.conf.all.keep_addr_on_down=1", "net.ipv6.conf.default.keep_addr_on_down=1")
+		}
+		if i > len(t.Leaves) { // nodes
+			// A node's uplinks stand in for the members of its vPC port-channel: when a leaf
+			// fails, its link loses carrier and traffic must move to the other leaf's link, as
+			// a bond moves it to the surviving member. The kernel then skips next hops on a
+			// link without carrier.
+			kv = append(kv, "net.ipv4.conf.all.ignore_routes_with_linkdown=1", "net.ipv4.conf.default.ignore_routes_with_linkdown=1",
+				"net.ipv6.conf.all.ignore_routes_with_linkdown=1", "net.ipv6.conf.default.ignore_routes_with_linkdown=1")
 		}
 		if err := sysctl(ctx, nss[i], kv...); err != nil {
 			return fmt.Errorf("twin: sysctls in %s: %w", nss[i], err)

@@ -18,6 +18,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/nxcalico/nxcalico/addressing"
+	"github.com/nxcalico/nxcalico/twin/frr"
 )
 
 // rogue is a node made to misbehave: its BIRD is replaced by one that announces whatever it is
@@ -86,8 +87,8 @@ func (l *Lab) startRogue(ctx context.Context, n *Node, routes []netip.Prefix) (*
 	return r, nil
 }
 
-// stop ends the misbehaving BIRD and gives the node its own back (the next SyncNodes starts it).
-func (r *rogue) stop(ctx context.Context, l *Lab) error {
+// kill ends the misbehaving BIRD; it is safe to call more than once.
+func (r *rogue) kill() {
 	for _, cmd := range r.cmds {
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 		done := make(chan struct{})
@@ -99,6 +100,12 @@ func (r *rogue) stop(ctx context.Context, l *Lab) error {
 			<-done
 		}
 	}
+	r.cmds = nil
+}
+
+// stop ends the misbehaving BIRD and gives the node its own back (the next SyncNodes starts it).
+func (r *rogue) stop(ctx context.Context, l *Lab) error {
+	r.kill()
 	_ = os.RemoveAll(r.dir)
 	r.node.mu.Lock()
 	r.node.paused = false
@@ -334,9 +341,15 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// checkMaximumPrefix makes one node announce one route more than the leaves' maximum-prefix
-// allows, all of them valid pool blocks, and proves that the leaves tear its session down; then
-// it clears the session and gives the node its own BIRD back.
+// maxPrefixOvershoot is how many routes past the leaves' maximum-prefix the misbehaving node
+// announces. FRR compares the count of accepted routes with the limit when a route arrives, before
+// counting it, so the route after the one that passes the limit tears the session down; NX-OS
+// acts on the first route past it. Two past the limit trips both.
+const maxPrefixOvershoot = 2
+
+// checkMaximumPrefix makes one node announce more routes than the leaves' maximum-prefix allows
+// (maxPrefixOvershoot past it), all of them valid pool blocks, and proves that the leaves tear its
+// session down; then it clears the session and gives the node its own BIRD back.
 func (l *Lab) checkMaximumPrefix(ctx context.Context, o CheckOptions, c *Check) {
 	n := l.rogueNode()
 	if n == nil {
@@ -369,14 +382,15 @@ func (l *Lab) checkMaximumPrefix(ctx context.Context, o CheckOptions, c *Check) 
 			break
 		}
 	}
-	if pool == nil || bits-pool.Bits() < 62 && 1<<(bits-pool.Bits()) < 2*(max+1) {
-		c.Result, c.Summary = Skip, fmt.Sprintf("no %s pool with %d spare blocks", f, max+1)
+	announce := max + maxPrefixOvershoot
+	if pool == nil || bits-pool.Bits() < 62 && 1<<(bits-pool.Bits()) < 2*announce {
+		c.Result, c.Summary = Skip, fmt.Sprintf("no %s pool with %d spare blocks", f, announce)
 		return
 	}
 	// Blocks from the top of the pool, away from the nodes' own.
 	total := new(big.Int).Lsh(big.NewInt(1), uint(bits-pool.Bits()))
 	var routes []netip.Prefix
-	for i := 1; i <= max+1; i++ {
+	for i := 1; i <= announce; i++ {
 		idx := new(big.Int).Sub(total, big.NewInt(int64(i)))
 		routes = append(routes, netip.PrefixFrom(offsetAddr(pool.Masked().Addr(), idx, pool.Addr().BitLen()-bits), bits))
 	}
@@ -385,7 +399,10 @@ func (l *Lab) checkMaximumPrefix(ctx context.Context, o CheckOptions, c *Check) 
 		if r == nil {
 			return
 		}
+		// The node gets its own BIRD back first, then the leaves clear the sessions they hold
+		// down after the overflow (cleared earlier, they would take the excess again).
 		rctx := context.WithoutCancel(ctx)
+		r.kill()
 		for _, leaf := range leaves {
 			if err := l.leaves[leaf].vtysh(rctx, l, "clear bgp "+n.NS.Addr.Get(f).String()); err != nil {
 				c.Details = append(c.Details, "clearing the session: "+err.Error())
@@ -416,10 +433,10 @@ func (l *Lab) checkMaximumPrefix(ctx context.Context, o CheckOptions, c *Check) 
 				if x.Addr.Unmap() != addr {
 					continue
 				}
-				states = append(states, fmt.Sprintf("leaf %s: session with %s %s, %d prefixes received, last reset %q", leaf, n.Name, x.State, x.PrefixesReceived, x.LastReset))
-				if !x.Established && (strings.Contains(strings.ToLower(x.LastReset), "prefix") || strings.Contains(x.State, "PfxCt")) {
+				states = append(states, fmt.Sprintf("leaf %s: session with %s %s, %d prefixes received, last reset %q, last notification %q", leaf, n.Name, x.State, x.PrefixesReceived, x.LastReset, x.LastNotification))
+				if !x.Established && x.LastErrorCode == frr.MaximumPrefixCode {
 					torn++
-					seen = append(seen, fmt.Sprintf("leaf %s: session with %s %s after %d prefixes (last reset: %s)", leaf, n.Name, x.State, max+1, x.LastReset))
+					seen = append(seen, fmt.Sprintf("leaf %s: session with %s %s after %d prefixes (%s)", leaf, n.Name, x.State, announce, x.LastNotification))
 				}
 			}
 		}
@@ -429,8 +446,8 @@ func (l *Lab) checkMaximumPrefix(ctx context.Context, o CheckOptions, c *Check) 
 	if !ok {
 		c.Details = append(c.Details, states...)
 		c.Result = Fail
-		c.Summary = fmt.Sprintf("node %s announced %d %s blocks, over the maximum-prefix of %d, and its sessions stayed up", n.Name, max+1, f, max)
+		c.Summary = fmt.Sprintf("node %s announced %d %s blocks, over the maximum-prefix of %d, and its sessions stayed up", n.Name, announce, f, max)
 		return
 	}
-	c.Summary = fmt.Sprintf("node %s announced %d %s blocks (maximum-prefix %d): every leaf tore the session down", n.Name, max+1, f, max)
+	c.Summary = fmt.Sprintf("node %s announced %d %s blocks (maximum-prefix %d): every leaf tore the session down", n.Name, announce, f, max)
 }

@@ -30,6 +30,7 @@ import (
 	"github.com/nxcalico/nxcalico/design"
 	"github.com/nxcalico/nxcalico/examples/internal/steps"
 	"github.com/nxcalico/nxcalico/kit/lab"
+	"github.com/nxcalico/nxcalico/kit/twinlab"
 	"github.com/nxcalico/nxcalico/nxos"
 )
 
@@ -46,6 +47,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	out := fs.String("out", "", "also write the rendered artifacts to this folder")
 	timeout := fs.Duration("timeout", 60*time.Second, "give up after this long")
 	verbose := fs.Bool("v", false, "print every object of the plan")
+	useTwin := fs.Bool("twin", false, "run the leaves and nodes on real BGP daemons (the routing twin: FRR and BIRD in network namespaces; needs root and frr, bird, iputils-ping)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -53,9 +55,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "casestudy: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
+	if *useTwin && *timeout == 60*time.Second {
+		*timeout = 5 * time.Minute // the daemons take longer than the simulators
+	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	r := &runner{steps.New(stdout)}
+	r := &runner{Printer: steps.New(stdout), twin: *useTwin}
 	if err := r.run(ctx, *out, *verbose); err != nil {
 		fmt.Fprintf(stderr, "\ncasestudy: FAILED after %s: %v\n", r.Elapsed(), err)
 		return 1
@@ -64,7 +69,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // runner runs the case study, printing its steps.
-type runner struct{ *steps.Printer }
+type runner struct {
+	*steps.Printer
+	twin bool // on the routing twin instead of the simulators
+}
 
 func (r *runner) run(ctx context.Context, outDir string, verbose bool) error {
 	r.Printf("nxcalico case study: Cisco NX-OS VXLAN EVPN leaves peering with Calico nodes over eBGP\n")
@@ -91,18 +99,38 @@ func (r *runner) run(ctx context.Context, outDir string, verbose bool) error {
 		r.Printf("    wrote %d files to %s\n", len(arts), outDir)
 	}
 
-	r.Step("Start simulated leaves and an in-process Kubernetes API server with Calico's CRDs")
-	env, err := lab.Start(ctx, in)
-	if err != nil {
-		return err
+	var sync *nxcalico.Syncer
+	var reporter func(ctx context.Context) // reports the nodes' sessions into CalicoNodeStatus
+	if r.twin {
+		r.Step("Start the routing twin (FRR leaves, BIRD nodes) and an in-process Kubernetes API server with Calico's CRDs")
+		env, err := twinlab.Start(ctx, in, twinlab.Options{})
+		if err != nil {
+			return err
+		}
+		defer env.Close()
+		r.Printf("    %d network namespaces (prefix %s) up in %s: FRR on every leaf, BIRD 1.6 on every node\n",
+			len(env.Lab.Topology.Namespaces()), env.Lab.Topology.Prefix, env.Lab.Started.Round(time.Millisecond))
+		for _, l := range in.Leaves {
+			r.Printf("    %-9s NX-API at %s (TLS verified), driving FRR in %s\n", l.Name, env.Lab.Leaf(l.Name).Front.URL(), env.Lab.Leaf(l.Name).NS.Netns)
+		}
+		r.Printf("    Kubernetes API at %s\n", env.API.Config().Host)
+		if sync, err = env.Syncer(); err != nil {
+			return err
+		}
+	} else {
+		r.Step("Start simulated leaves and an in-process Kubernetes API server with Calico's CRDs")
+		env, err := lab.Start(ctx, in)
+		if err != nil {
+			return err
+		}
+		defer env.Close()
+		for _, l := range in.Leaves {
+			r.Printf("    %-9s NX-API at %s (TLS verified)\n", l.Name, env.Sims[l.Name].URL())
+		}
+		r.Printf("    Kubernetes API at %s\n", env.API.Config().Host)
+		sync = env.Syncer()
+		reporter = func(ctx context.Context) { env.Reporter.Run(ctx, 200*time.Millisecond) }
 	}
-	defer env.Close()
-	for _, l := range in.Leaves {
-		r.Printf("    %-9s NX-API at %s (TLS verified)\n", l.Name, env.Sims[l.Name].URL())
-	}
-	r.Printf("    Kubernetes API at %s\n", env.API.Config().Host)
-
-	sync := env.Syncer()
 	sync.Progress = r.Progress
 
 	r.Step("Plan")
@@ -122,9 +150,11 @@ func (r *runner) run(ctx context.Context, outDir string, verbose bool) error {
 	}
 
 	r.Step("Verify the eBGP sessions on both ends")
-	reporter, stopReporter := context.WithCancel(ctx)
+	reporting, stopReporter := context.WithCancel(ctx)
 	defer stopReporter()
-	go env.Reporter.Run(reporter, 200*time.Millisecond)
+	if reporter != nil {
+		go reporter(reporting)
+	}
 	sync.Progress = nil
 	v, err := sync.WaitEstablished(ctx, in, 250*time.Millisecond)
 	if v != nil {

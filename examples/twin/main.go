@@ -25,16 +25,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/projectcalico/api/pkg/client/clientset_generated/clientset"
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/kubernetes/fake"
-
-	"github.com/nxcalico/nxcalico"
-	"github.com/nxcalico/nxcalico/calico"
 	"github.com/nxcalico/nxcalico/design"
 	"github.com/nxcalico/nxcalico/examples/internal/steps"
-	"github.com/nxcalico/nxcalico/kit/calicotest"
+	"github.com/nxcalico/nxcalico/kit/twinlab"
 	"github.com/nxcalico/nxcalico/twin"
 )
 
@@ -90,51 +83,22 @@ func runTwin(ctx context.Context, p *steps.Printer, file string) (bool, error) {
 	}
 
 	p.Step("Start the Kubernetes API server and the twin (FRR leaves, BIRD nodes)")
-	api, err := calicotest.Start(ctx, calicotest.Options{Groups: []calicotest.Group{calicotest.GroupV3}})
-	if err != nil {
-		return false, err
-	}
-	defer api.Close()
-	cfg := api.Config()
-	cfg.QPS, cfg.Burst = 1000, 1000
-	cs, err := clientset.NewForConfig(cfg)
-	if err != nil {
-		return false, err
-	}
-	cc, err := calico.NewClient(api.Config(), calico.Options{})
-	if err != nil {
-		return false, err
-	}
-	core := fake.NewClientset()
-	for _, n := range in.Nodes {
-		if _, err := core.CoreV1().Nodes().Create(ctx, &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: n.Name}}, metav1.CreateOptions{}); err != nil {
-			return false, err
-		}
-	}
-	var password design.Secret
-	if ref := in.Cluster.PasswordSecret; ref != nil {
-		// The lab's own secret: a fresh random value, never printed.
-		password = design.NewSecret(fmt.Sprintf("twin-%d", time.Now().UnixNano()))
-		sec := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: ref.Namespace, Name: ref.Name}, Data: map[string][]byte{ref.Key: []byte(password.Reveal())}}
-		if _, err := core.CoreV1().Secrets(ref.Namespace).Create(ctx, sec, metav1.CreateOptions{}); err != nil {
-			return false, err
-		}
-	}
-	lab, err := twin.Start(ctx, in, twin.Options{Calico: cs, Kube: core})
+	env, err := twinlab.Start(ctx, in, twinlab.Options{})
 	if err != nil {
 		return false, err
 	}
 	defer func() {
-		if err := lab.Close(); err != nil {
+		if err := env.Close(); err != nil {
 			p.Printf("    closing the twin: %v\n", err)
 		}
 	}()
+	lab := env.Lab
 	p.Printf("    %d namespaces up in %s (prefix %s)\n", len(lab.Topology.Namespaces()), lab.Started.Round(time.Millisecond), lab.Topology.Prefix)
-	sw, err := lab.Switches()
+	sync, err := env.Syncer()
 	if err != nil {
 		return false, err
 	}
-	sync := &nxcalico.Syncer{Switches: sw, Calico: cc, Nodes: core, Password: password, Progress: p.Progress}
+	sync.Progress = p.Progress
 
 	p.Step("Plan and apply the design on the twin's leaves and cluster")
 	plan, err := sync.Plan(ctx, in)

@@ -93,7 +93,15 @@ type Neighbor struct {
 	EstablishedCount, DroppedCount int
 	// LastReset is FRR's reason for the last reset, "" when there was none.
 	LastReset string
+	// LastNotification is the last NOTIFICATION sent or received, as FRR names it ("Cease/Maximum
+	// Number of Prefixes Reached"), and LastErrorCode its code and subcode as four hex digits
+	// ("0601"); both "" when there was none.
+	LastNotification, LastErrorCode string
 }
+
+// MaximumPrefixCode is the NOTIFICATION code and subcode (Cease, Maximum Number of Prefixes
+// Reached) a session torn down by maximum-prefix ends with, as Neighbor.LastErrorCode shows it.
+const MaximumPrefixCode = "0601"
 
 // Neighbors returns every configured neighbor (show bgp neighbors json), sorted by address.
 func (d *Daemons) Neighbors(ctx context.Context) ([]Neighbor, error) {
@@ -124,6 +132,8 @@ func parseNeighbors(b []byte) ([]Neighbor, error) {
 			Est        int    `json:"connectionsEstablished"`
 			Drop       int    `json:"connectionsDropped"`
 			LastReset  string `json:"lastResetDueTo"`
+			LastNotif  string `json:"lastNotificationReason"`
+			LastCode   string `json:"lastErrorCodeSubcode"`
 			AddrFamily map[string]struct {
 				Accepted int `json:"acceptedPrefixCounter"`
 			} `json:"addressFamilyInfo"`
@@ -132,7 +142,8 @@ func parseNeighbors(b []byte) ([]Neighbor, error) {
 			return nil, fmt.Errorf("twin/frr: show bgp neighbors json: neighbor %s: %w", k, err)
 		}
 		nb := Neighbor{Addr: a.Unmap(), RemoteAS: n.RemoteAS, State: n.State, Established: n.State == "Established",
-			PeerGroup: n.PeerGroup, EstablishedCount: n.Est, DroppedCount: n.Drop, LastReset: n.LastReset}
+			PeerGroup: n.PeerGroup, EstablishedCount: n.Est, DroppedCount: n.Drop, LastReset: n.LastReset,
+			LastNotification: n.LastNotif, LastErrorCode: n.LastCode}
 		if nb.Established {
 			nb.Uptime = time.Duration(n.UpMsec) * time.Millisecond
 		}

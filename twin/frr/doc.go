@@ -24,6 +24,10 @@
 //     VNI from the l3Inst's encap "vxlan-<VNI>", else 1, and AS 23456 for a four-byte AS, as
 //     NX-OS does — on export and import of every leaf.
 //
+//   - Failure detection: the fabric sessions run with keepalive 1 s and hold 3 s, standing in for
+//     the underlay's BFD and link state that withdraw a failed leaf from an EVPN fabric within
+//     seconds.
+//
 // So with shared loopbacks colored by route targets, a leaf exports its loopback with its rack's
 // color only: its vPC partner imports the color, another rack (importing its own color) drops it
 // and never learns the other copy of the same address, while pod blocks and the default route,

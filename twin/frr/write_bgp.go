@@ -140,6 +140,9 @@ func (t *translator) writeBGP(w *writer) {
 		w.line(1, "neighbor", fabricGroup, "remote-as internal")
 		w.line(1, "neighbor", fabricGroup, "description twin fabric: iBGP in the leaf's AS standing in for EVPN")
 		w.line(1, "neighbor", fabricGroup, "update-source", t.opts.FabricLocal.Unmap().String())
+		// The EVPN fabric's underlay (BFD, link state) withdraws a failed leaf within seconds;
+		// fast timers give the fabric sessions a comparable reaction.
+		w.line(1, "neighbor", fabricGroup, "timers 1 3")
 		peers := slices.Clone(t.opts.FabricPeers)
 		slices.SortFunc(peers, func(a, b netip.Addr) int { return a.Unmap().Compare(b.Unmap()) })
 		for _, p := range peers {
