@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
-	"sync"
 	"text/tabwriter"
 	"time"
 
 	"github.com/nxcalico/nxcalico/addressing"
 	"github.com/nxcalico/nxcalico/calico"
 	"github.com/nxcalico/nxcalico/design"
+	"github.com/nxcalico/nxcalico/internal/fanout"
 	"github.com/nxcalico/nxcalico/nxos"
 )
 
@@ -98,39 +98,28 @@ func (s *Syncer) Verify(ctx context.Context, in *design.Intent) (*Verification, 
 	if err := s.check(in); err != nil {
 		return nil, err
 	}
-	leafSessions := make(map[string]map[netip.Addr]string, len(in.Leaves))
-	var mu sync.Mutex
-	var errs []error
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, concurrency(s.Concurrency))
-	for _, l := range in.Leaves {
-		wg.Add(1)
-		go func(l design.LeafIntent) {
-			defer wg.Done()
-			select {
-			case sem <- struct{}{}:
-				defer func() { <-sem }()
-			case <-ctx.Done():
-				mu.Lock()
-				errs = append(errs, fmt.Errorf("leaf %s: %w", l.Name, ctx.Err()))
-				mu.Unlock()
-				return
-			}
-			sessions, err := s.Switches[l.Name].Sessions(ctx, in.Fabric.VRF)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				errs = append(errs, fmt.Errorf("leaf %s: %w", l.Name, err))
-				return
-			}
-			m := make(map[netip.Addr]string, len(sessions))
-			for _, ss := range sessions {
-				m[ss.Addr] = ss.State
-			}
-			leafSessions[l.Name] = m
-		}(l)
+	leafStates := make([]map[netip.Addr]string, len(in.Leaves))
+	errs := fanout.Each(ctx, len(in.Leaves), concurrency(s.Concurrency), func(ctx context.Context, i int) error {
+		neighbors, err := s.Switches[in.Leaves[i].Name].Sessions(ctx, in.Fabric.VRF)
+		if err != nil {
+			return err
+		}
+		m := make(map[netip.Addr]string, len(neighbors))
+		for _, n := range neighbors {
+			m[n.Addr] = n.State
+		}
+		leafStates[i] = m
+		return nil
+	})
+	for i, err := range errs {
+		if err != nil {
+			errs[i] = fmt.Errorf("leaf %s: %w", in.Leaves[i].Name, err)
+		}
 	}
-	wg.Wait()
+	leafSessions := make(map[string]map[netip.Addr]string, len(in.Leaves))
+	for i, l := range in.Leaves {
+		leafSessions[l.Name] = leafStates[i]
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("nxcalico: reading leaf sessions: %w", err)
 	}

@@ -5,19 +5,20 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nxcalico/nxcalico/design"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/kubernetes/fake"
 	"k8s.io/client-go/rest"
+
+	"github.com/nxcalico/nxcalico/design"
 )
 
 // offlineClient is a Client whose cluster is never contacted (ApplyNodes uses the core client
 // it is given).
 func offlineClient(t *testing.T) *Client {
 	t.Helper()
-	c, err := NewClient(&rest.Config{Host: "https://192.0.2.1:6443"}, Options{Parallelism: 2})
+	c, err := NewClient(&rest.Config{Host: "https://192.0.2.1:6443"}, Options{Concurrency: 2})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,9 @@
 package calico
 
 import (
-	"github.com/nxcalico/nxcalico/design/designtest"
 	"testing"
+
+	"github.com/nxcalico/nxcalico/design/designtest"
 )
 
 // BenchmarkRender renders 500 racks (two leaves each) and 20,000 dual-stack nodes, with unique

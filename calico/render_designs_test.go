@@ -1,8 +1,9 @@
 package calico
 
 import (
-	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 	"testing"
+
+	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 
 	"github.com/nxcalico/nxcalico/design"
 	"github.com/nxcalico/nxcalico/design/designtest"
