@@ -15,6 +15,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
 
+	"github.com/nxcalico/nxcalico/bgp"
 	"github.com/nxcalico/nxcalico/internal/fanout"
 )
 
@@ -52,8 +53,8 @@ type PeerStatus struct {
 	Since string
 }
 
-// Established reports whether the session is up.
-func (p PeerStatus) Established() bool { return p.State == string(v3.BGPSessionStateEstablished) }
+// Established reports whether the session is up (bgp.IsEstablished).
+func (p PeerStatus) Established() bool { return bgp.IsEstablished(p.State) }
 
 // Status returns the BGP session state of each node of cluster, in the order given.
 //

@@ -15,6 +15,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/nxcalico/nxcalico"
+	"github.com/nxcalico/nxcalico/bgp"
 	"github.com/nxcalico/nxcalico/calico"
 	"github.com/nxcalico/nxcalico/change"
 	"github.com/nxcalico/nxcalico/design"
@@ -221,7 +222,7 @@ func TestCaseStudy(t *testing.T) {
 		t.Fatalf("before calico-node reported: %d sessions, established %v", len(first.Sessions), first.Established())
 	}
 	for _, ss := range first.Sessions {
-		if ss.LeafState != nxos.Established || ss.NodeState != "" {
+		if ss.LeafState != bgp.StateEstablished || ss.NodeState != "" {
 			t.Errorf("before calico-node reported: %+v", ss)
 		}
 	}
@@ -236,7 +237,7 @@ func TestCaseStudy(t *testing.T) {
 		t.Errorf("verification: %d sessions, %d down\n%s", len(v.Sessions), len(v.Down()), v)
 	}
 	for _, ss := range v.Sessions {
-		if ss.LeafState != nxos.Established || ss.NodeState != "Established" {
+		if ss.LeafState != bgp.StateEstablished || ss.NodeState != "Established" {
 			t.Errorf("session %+v not up on both ends", ss)
 		}
 	}
