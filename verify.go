@@ -163,7 +163,7 @@ func (s *Syncer) Verify(ctx context.Context, in *design.Intent) (*Verification, 
 // the intent; a verification that fails is tried again at the next interval. When ctx ends first
 // it returns the last verification that succeeded (nil when none did) with a
 // *NotEstablishedError naming the sessions still down, which unwraps to ctx.Err() and to the
-// error of the final attempt when that failed.
+// last read error (of the latest attempt that failed, unless one succeeded after it).
 func (s *Syncer) WaitEstablished(ctx context.Context, in *design.Intent, poll time.Duration) (*Verification, error) {
 	if err := s.check(in); err != nil {
 		return nil, err
@@ -174,21 +174,24 @@ func (s *Syncer) WaitEstablished(ctx context.Context, in *design.Intent, poll ti
 	}
 	t := time.NewTicker(poll)
 	defer t.Stop()
-	var last *Verification
+	var (
+		last    *Verification
+		readErr error // of the latest attempt that failed on its own, unless one succeeded since
+	)
 	for {
 		v, err := s.Verify(ctx, in)
-		if err == nil {
+		switch {
+		case err == nil:
 			if v.Established() {
 				return v, nil
 			}
-			last = v
+			last, readErr = v, nil
+		case ctx.Err() == nil || !errors.Is(err, ctx.Err()):
+			readErr = err // not merely cut short by the end of ctx
 		}
 		select {
 		case <-ctx.Done():
-			if err != nil && errors.Is(err, ctx.Err()) {
-				err = nil // the read was cut short by the same end of ctx
-			}
-			ne := &NotEstablishedError{Last: last, Err: ctx.Err(), ReadErr: err}
+			ne := &NotEstablishedError{Last: last, Err: ctx.Err(), ReadErr: readErr}
 			if last != nil {
 				ne.Pending = last.Down()
 			}
@@ -200,8 +203,7 @@ func (s *Syncer) WaitEstablished(ctx context.Context, in *design.Intent, poll ti
 
 // NotEstablishedError is the error of a WaitEstablished that gave up, shaped like
 // nxos.NotEstablishedError: it names the sessions not up on both ends at the last verification
-// and unwraps to why waiting stopped (the context's error) and, when the final verification
-// failed, to its error.
+// and unwraps to why waiting stopped (the context's error) and to the last read error.
 type NotEstablishedError struct {
 	// Last is the last verification that succeeded; nil when none did.
 	Last *Verification
@@ -209,8 +211,8 @@ type NotEstablishedError struct {
 	Pending []SessionState
 	// Err is why waiting stopped: the context's error.
 	Err error
-	// ReadErr is why the final verification failed; nil when it succeeded or was cut short by
-	// the context.
+	// ReadErr is why the latest verification that failed on its own (not merely cut short by the
+	// context) failed; nil when none did or one succeeded after it.
 	ReadErr error
 }
 
@@ -237,7 +239,7 @@ func (e *NotEstablishedError) Error() string {
 	return fmt.Sprintf("nxcalico: %s: %v", msg, e.Err)
 }
 
-// Unwrap returns the context's error and the final verification's error, if any.
+// Unwrap returns the context's error and the last read error, if any.
 func (e *NotEstablishedError) Unwrap() []error {
 	if e.ReadErr == nil {
 		return []error{e.Err}

@@ -144,7 +144,7 @@ func mustClass(name string) *dme.Class {
 
 // NotEstablishedError is the error of a WaitEstablished that gave up: it names the neighbors
 // whose session was not up at the last read and unwraps to why waiting stopped (the context's
-// error) and, when the final read failed, to that read's error. nxcalico.NotEstablishedError is
+// error) and to the last read error. nxcalico.NotEstablishedError is
 // the same for the design's sessions seen from both ends.
 type NotEstablishedError struct {
 	VRF string
@@ -153,8 +153,8 @@ type NotEstablishedError struct {
 	Pending []NeighborState
 	// Err is why waiting stopped: the context's error.
 	Err error
-	// ReadErr is why the final read failed; nil when it succeeded or was cut short by the
-	// context.
+	// ReadErr is why the latest read that failed on its own (not merely cut short by the
+	// context) failed; nil when none did or one succeeded after it.
 	ReadErr error
 }
 
@@ -190,7 +190,8 @@ func (e *NotEstablishedError) Unwrap() []error {
 // is tried again at the next interval. When ctx ends first it returns the states
 // of the last read that succeeded (nil when none did) with a
 // *NotEstablishedError naming the sessions still down, which unwraps to
-// ctx.Err() and to the final read's error. nxcalico.Syncer.WaitEstablished
+// ctx.Err() and to the last read error (of the latest read that failed, unless
+// one succeeded after it). nxcalico.Syncer.WaitEstablished
 // keeps the same contract for the design's sessions.
 func (c *Client) WaitEstablished(ctx context.Context, vrf string, addrs []netip.Addr, poll time.Duration) ([]NeighborState, error) {
 	poll, err := bgp.PollInterval(poll)
@@ -200,26 +201,30 @@ func (c *Client) WaitEstablished(ctx context.Context, vrf string, addrs []netip.
 	if _, err := vrfDN(vrf); err != nil {
 		return nil, fmt.Errorf("nxos: WaitEstablished: %w", err)
 	}
-	var last, pending []NeighborState
+	var (
+		last, pending []NeighborState
+		readErr       error // of the latest read that failed on its own, unless one succeeded since
+	)
 	for {
 		ns, err := c.Neighbors(ctx, vrf)
-		if err == nil {
+		switch {
+		case err == nil:
 			last, pending = awaited(vrf, ns, addrs)
 			if len(pending) == 0 {
 				return last, nil
 			}
+			readErr = nil
+		case ctx.Err() == nil || !errors.Is(err, ctx.Err()):
+			readErr = err // not merely cut short by the end of ctx
 		}
 		t := time.NewTimer(poll)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			if err != nil && errors.Is(err, ctx.Err()) {
-				err = nil // the read was cut short by the same end of ctx
-			}
 			if last == nil {
 				_, pending = awaited(vrf, nil, addrs)
 			}
-			return last, &NotEstablishedError{VRF: vrf, Pending: pending, Err: ctx.Err(), ReadErr: err}
+			return last, &NotEstablishedError{VRF: vrf, Pending: pending, Err: ctx.Err(), ReadErr: readErr}
 		case <-t.C:
 		}
 	}
