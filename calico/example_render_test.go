@@ -4,10 +4,9 @@ import (
 	"fmt"
 	"log"
 
-	"sigs.k8s.io/yaml"
-
 	"github.com/nxcalico/nxcalico/calico"
 	"github.com/nxcalico/nxcalico/design"
+	"sigs.k8s.io/yaml"
 )
 
 // Render the case study's Calico objects and list them in apply order.

@@ -5,13 +5,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nxcalico/nxcalico/design"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/kubernetes/fake"
 	"k8s.io/client-go/rest"
-
-	"github.com/nxcalico/nxcalico/design"
 )
 
 // offlineClient is a Client whose cluster is never contacted (ApplyNodes uses the core client

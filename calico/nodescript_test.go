@@ -1,12 +1,11 @@
 package calico
 
 import (
+	"github.com/nxcalico/nxcalico/design/designtest"
 	"net/netip"
 	"os/exec"
 	"strings"
 	"testing"
-
-	"github.com/nxcalico/nxcalico/design/designtest"
 
 	"github.com/nxcalico/nxcalico/addressing"
 	"github.com/nxcalico/nxcalico/design"

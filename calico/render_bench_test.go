@@ -1,9 +1,8 @@
 package calico
 
 import (
-	"testing"
-
 	"github.com/nxcalico/nxcalico/design/designtest"
+	"testing"
 )
 
 // BenchmarkRender renders 500 racks (two leaves each) and 20,000 dual-stack nodes, with unique

@@ -1,9 +1,8 @@
 package calico
 
 import (
-	"testing"
-
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
+	"testing"
 
 	"github.com/nxcalico/nxcalico/design"
 	"github.com/nxcalico/nxcalico/design/designtest"

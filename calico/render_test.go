@@ -3,11 +3,10 @@ package calico
 import (
 	"bytes"
 	"fmt"
+	"github.com/nxcalico/nxcalico/design/designtest"
 	"net/netip"
 	"strings"
 	"testing"
-
-	"github.com/nxcalico/nxcalico/design/designtest"
 
 	"github.com/google/go-cmp/cmp"
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"

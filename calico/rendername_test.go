@@ -1,11 +1,10 @@
 package calico
 
 import (
+	"github.com/nxcalico/nxcalico/design/designtest"
 	"net/netip"
 	"strings"
 	"testing"
-
-	"github.com/nxcalico/nxcalico/design/designtest"
 
 	"k8s.io/apimachinery/pkg/util/validation"
 
