@@ -7,6 +7,7 @@ require (
 	github.com/netascode/go-nxos v0.5.2
 	github.com/projectcalico/api v0.0.0-20251022175904-f2ab03771208
 	go4.org/netipx v0.0.0-20260823151212-3075585bcbeb
+	golang.org/x/sync v0.22.0
 	k8s.io/api v0.37.2
 	k8s.io/apimachinery v0.37.2
 	k8s.io/client-go v0.37.2

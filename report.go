@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/nxcalico/nxcalico/change"
 )
 
 // String returns the plan as a report for review: a summary line, then per switch and for the
@@ -12,8 +14,8 @@ import (
 func (p *Plan) String() string {
 	var b strings.Builder
 	c, u, d := p.Counts()
-	fmt.Fprintf(&b, "Plan for cluster %s: %d leaves, %d nodes — %d to create, %d to update, %d to delete\n",
-		p.intent.Cluster.Name, len(p.intent.Leaves), len(p.intent.Nodes), c, u, d)
+	fmt.Fprintf(&b, "Plan for cluster %s: %d leaves, %d nodes — %s\n",
+		p.intent.Cluster.Name, len(p.intent.Leaves), len(p.intent.Nodes), change.Summary(c, u, d))
 	for _, lp := range p.leaves {
 		l := lp.plan
 		b.WriteString("\n")
@@ -60,14 +62,14 @@ func (p *Plan) String() string {
 func (p *Plan) Summary() string {
 	var b strings.Builder
 	c, u, d := p.Counts()
-	fmt.Fprintf(&b, "%d to create, %d to update, %d to delete\n", c, u, d)
+	b.WriteString(change.Summary(c, u, d) + "\n")
 	for _, lp := range p.leaves {
 		l := lp.plan
 		lc, lu, ld := l.Counts()
 		fmt.Fprintf(&b, "%-9s +%d ~%d -%d\n", l.Leaf, lc, lu, ld)
 	}
 	if p.calico != nil {
-		cc, cu, cd := p.calico.Count()
+		cc, cu, cd := p.calico.Counts()
 		fmt.Fprintf(&b, "%-9s +%d ~%d -%d  (%s)\n", "calico", cc, cu, cd, p.calico.Group)
 		for _, ch := range p.calico.Changes {
 			fmt.Fprintf(&b, "  %s %s\n", ch.Action, ch.Object)

@@ -15,6 +15,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/nxcalico/nxcalico/calico"
+	"github.com/nxcalico/nxcalico/change"
 	"github.com/nxcalico/nxcalico/design"
 	"github.com/nxcalico/nxcalico/nxos"
 )
@@ -181,7 +182,7 @@ func (p *Plan) Counts() (create, update, del int) {
 		create, update, del = create+c, update+u, del+d
 	}
 	if p.calico != nil {
-		c, u, d := p.calico.Count()
+		c, u, d := p.calico.Counts()
 		create, update, del = create+c, update+u, del+d
 	}
 	return create, update + len(p.nodes), del
@@ -255,8 +256,7 @@ func (s *Syncer) fleet(applying, rotate bool) (*nxos.Fleet, error) {
 			}
 			st := Step{Side: "leaf", Name: p.Switch, What: p.Stage.String(), Err: p.Err}
 			if p.Plan != nil {
-				c, u, d := p.Plan.Counts()
-				st.Detail = fmt.Sprintf("%d to create, %d to update, %d to delete", c, u, d)
+				st.Detail = change.Summary(p.Plan.Counts())
 			}
 			s.emit(st)
 		},
@@ -302,8 +302,7 @@ func (s *Syncer) Plan(ctx context.Context, in *design.Intent) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("nxcalico: planning Calico: %w", err)
 	}
-	c, u, d := p.calico.Count()
-	s.emit(Step{Side: "calico", What: "planned", Detail: fmt.Sprintf("%d to create, %d to update, %d to delete", c, u, d)})
+	s.emit(Step{Side: "calico", What: "planned", Detail: change.Summary(p.calico.Counts())})
 	// The switches never read a password back, so a plan cannot see that theirs differs; when
 	// Calico's peers are about to use another password Secret, the leaves must get the password.
 	rotate := s.RotatePassword || (!s.Password.IsZero() && passwordRefChanges(p.calico))
@@ -343,7 +342,7 @@ func (s *Syncer) Plan(ctx context.Context, in *design.Intent) (*Plan, error) {
 // reference than it has (none before included).
 func passwordRefChanges(p *calico.Plan) bool {
 	for _, ch := range p.Changes {
-		if ch.Action != calico.Update {
+		if ch.Action != change.Update {
 			continue
 		}
 		cur, ok := ch.Current.(*v3.BGPPeer)
@@ -432,19 +431,14 @@ func (r *Report) String() string {
 		case l.Restored:
 			state = "restored"
 		case l.Applied && l.Plan != nil && !l.Plan.Empty():
-			c, u, d := l.Plan.Counts()
+			c, u, d := l.Counts()
 			state = fmt.Sprintf("applied: %d created, %d updated, %d deleted", c, u, d)
 		}
 		fmt.Fprintf(&b, "leaf %s: %s\n", l.Switch, state)
 	}
 	if r.CalicoRemoved != nil || r.CalicoApplied != nil {
-		var created, updated, deleted int
-		if r.CalicoRemoved != nil {
-			deleted = len(r.CalicoRemoved.Deleted)
-		}
-		if r.CalicoApplied != nil {
-			created, updated = len(r.CalicoApplied.Created), len(r.CalicoApplied.Updated)
-		}
+		_, _, deleted := r.CalicoRemoved.Counts()
+		created, updated, _ := r.CalicoApplied.Counts()
 		fmt.Fprintf(&b, "calico: %d created, %d updated, %d deleted\n", created, updated, deleted)
 	}
 	if len(r.Nodes) > 0 {
@@ -538,7 +532,7 @@ func splitCalico(p *calico.Plan) (removals, additions *calico.Plan) {
 	}
 	for _, ch := range p.Changes {
 		part := &additions
-		if ch.Action == calico.Delete {
+		if ch.Action == change.Delete {
 			part = &removals
 		}
 		if *part == nil {

@@ -6,19 +6,21 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
-	"sync"
 	"text/tabwriter"
 	"time"
 
 	"github.com/nxcalico/nxcalico/addressing"
+	"github.com/nxcalico/nxcalico/bgp"
 	"github.com/nxcalico/nxcalico/calico"
 	"github.com/nxcalico/nxcalico/design"
+	"github.com/nxcalico/nxcalico/internal/fanout"
 	"github.com/nxcalico/nxcalico/nxos"
 )
 
-// Session is one eBGP session of the design seen from both ends: the leaf's neighbor entry for
-// the node and the node's peer entry for the leaf loopback.
-type Session struct {
+// SessionState is the state of one eBGP session of the design seen from both ends: the leaf's
+// neighbor entry for the node (an nxos.NeighborState) and the node's peer entry for the leaf
+// loopback (a calico.PeerStatus).
+type SessionState struct {
 	Node     string
 	Leaf     string
 	Family   addressing.Family
@@ -34,20 +36,20 @@ type Session struct {
 	Since string
 }
 
-// Up reports whether both ends see the session established.
-func (s Session) Up() bool {
-	return strings.EqualFold(s.LeafState, "established") && strings.EqualFold(s.NodeState, "Established")
+// Established reports whether both ends see the session established (bgp.IsEstablished).
+func (s SessionState) Established() bool {
+	return bgp.IsEstablished(s.LeafState) && bgp.IsEstablished(s.NodeState)
 }
 
 // Verification is the state of every session the design expects, ordered by node, family and leaf.
 type Verification struct {
-	Sessions []Session
+	Sessions []SessionState
 }
 
 // Established reports whether every expected session is up on both ends.
 func (v *Verification) Established() bool {
 	for _, s := range v.Sessions {
-		if !s.Up() {
+		if !s.Established() {
 			return false
 		}
 	}
@@ -55,10 +57,10 @@ func (v *Verification) Established() bool {
 }
 
 // Down returns the sessions that are not up on both ends.
-func (v *Verification) Down() []Session {
-	var down []Session
+func (v *Verification) Down() []SessionState {
+	var down []SessionState
 	for _, s := range v.Sessions {
-		if !s.Up() {
+		if !s.Established() {
 			down = append(down, s)
 		}
 	}
@@ -72,7 +74,7 @@ func (v *Verification) String() string {
 	fmt.Fprintln(w, "NODE\tFAMILY\tLEAF\tNODE ADDRESS\tLEAF LOOPBACK\tLEAF SIDE\tCALICO SIDE\tUP")
 	for _, s := range v.Sessions {
 		up := "no"
-		if s.Up() {
+		if s.Established() {
 			up = "yes"
 		}
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.Node, s.Family, s.Leaf, s.NodeAddr, s.LeafAddr,
@@ -98,39 +100,28 @@ func (s *Syncer) Verify(ctx context.Context, in *design.Intent) (*Verification, 
 	if err := s.check(in); err != nil {
 		return nil, err
 	}
-	leafSessions := make(map[string]map[netip.Addr]string, len(in.Leaves))
-	var mu sync.Mutex
-	var errs []error
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, concurrency(s.Concurrency))
-	for _, l := range in.Leaves {
-		wg.Add(1)
-		go func(l design.LeafIntent) {
-			defer wg.Done()
-			select {
-			case sem <- struct{}{}:
-				defer func() { <-sem }()
-			case <-ctx.Done():
-				mu.Lock()
-				errs = append(errs, fmt.Errorf("leaf %s: %w", l.Name, ctx.Err()))
-				mu.Unlock()
-				return
-			}
-			sessions, err := s.Switches[l.Name].Sessions(ctx, in.Fabric.VRF)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				errs = append(errs, fmt.Errorf("leaf %s: %w", l.Name, err))
-				return
-			}
-			m := make(map[netip.Addr]string, len(sessions))
-			for _, ss := range sessions {
-				m[ss.Addr] = ss.State
-			}
-			leafSessions[l.Name] = m
-		}(l)
+	leafStates := make([]map[netip.Addr]string, len(in.Leaves))
+	errs := fanout.Each(ctx, len(in.Leaves), concurrency(s.Concurrency), func(ctx context.Context, i int) error {
+		neighbors, err := s.Switches[in.Leaves[i].Name].Neighbors(ctx, in.Fabric.VRF)
+		if err != nil {
+			return err
+		}
+		m := make(map[netip.Addr]string, len(neighbors))
+		for _, n := range neighbors {
+			m[n.Addr] = n.State
+		}
+		leafStates[i] = m
+		return nil
+	})
+	for i, err := range errs {
+		if err != nil {
+			errs[i] = fmt.Errorf("leaf %s: %w", in.Leaves[i].Name, err)
+		}
 	}
-	wg.Wait()
+	leafSessions := make(map[string]map[netip.Addr]string, len(in.Leaves))
+	for i, l := range in.Leaves {
+		leafSessions[l.Name] = leafStates[i]
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("nxcalico: reading leaf sessions: %w", err)
 	}
@@ -155,7 +146,7 @@ func (s *Syncer) Verify(ctx context.Context, in *design.Intent) (*Verification, 
 	v := &Verification{}
 	for _, n := range in.Nodes {
 		for _, p := range n.Peers {
-			row := Session{Node: n.Name, Leaf: p.Leaf, Family: p.Family, NodeAddr: n.Addr.Get(p.Family), LeafAddr: p.Addr}
+			row := SessionState{Node: n.Name, Leaf: p.Leaf, Family: p.Family, NodeAddr: n.Addr.Get(p.Family), LeafAddr: p.Addr}
 			row.LeafState = leafSessions[p.Leaf][row.NodeAddr]
 			if ps, ok := nodePeers[n.Name][p.Addr]; ok {
 				row.NodeState, row.Since = ps.State, ps.Since
@@ -167,60 +158,93 @@ func (s *Syncer) Verify(ctx context.Context, in *design.Intent) (*Verification, 
 }
 
 // WaitEstablished verifies every poll interval until every session is up on both ends, and
-// returns that verification. When ctx ends first it returns the last verification it could make
-// with an error naming the sessions still down (and the last read error, if the final attempt
-// failed). A Syncer that does not fit the intent fails at once.
+// returns that verification. It keeps the contract of nxos.Client.WaitEstablished: a zero poll
+// means bgp.DefaultPoll and a negative one is an error at once, as is a Syncer that does not fit
+// the intent; a verification that fails is tried again at the next interval. When ctx ends first
+// it returns the last verification that succeeded (nil when none did) with a
+// *NotEstablishedError naming the sessions still down, which unwraps to ctx.Err() and to the
+// last read error (of the latest attempt that failed, unless one succeeded after it).
 func (s *Syncer) WaitEstablished(ctx context.Context, in *design.Intent, poll time.Duration) (*Verification, error) {
 	if err := s.check(in); err != nil {
 		return nil, err
 	}
-	if poll <= 0 {
-		poll = time.Second
+	poll, err := bgp.PollInterval(poll)
+	if err != nil {
+		return nil, fmt.Errorf("nxcalico: WaitEstablished: %w", err)
 	}
 	t := time.NewTicker(poll)
 	defer t.Stop()
-	var last *Verification
+	var (
+		last    *Verification
+		readErr error // of the latest attempt that failed on its own, unless one succeeded since
+	)
 	for {
 		v, err := s.Verify(ctx, in)
-		if err == nil {
+		switch {
+		case err == nil:
 			if v.Established() {
 				return v, nil
 			}
-			last = v
+			last, readErr = v, nil
+		case ctx.Err() == nil || !errors.Is(err, ctx.Err()):
+			readErr = err // not merely cut short by the end of ctx
 		}
 		select {
 		case <-ctx.Done():
-			return last, notEstablished(ctx, last, err)
+			ne := &NotEstablishedError{Last: last, Err: ctx.Err(), ReadErr: readErr}
+			if last != nil {
+				ne.Pending = last.Down()
+			}
+			return last, ne
 		case <-t.C:
 		}
 	}
 }
 
-// notEstablished says which sessions of the last verification are down, and why reading failed.
-func notEstablished(ctx context.Context, last *Verification, readErr error) error {
-	if readErr != nil && ctx.Err() != nil && errors.Is(readErr, ctx.Err()) {
-		readErr = nil // the read was cut short by the same end of ctx
-	}
+// NotEstablishedError is the error of a WaitEstablished that gave up, shaped like
+// nxos.NotEstablishedError: it names the sessions not up on both ends at the last verification
+// and unwraps to why waiting stopped (the context's error) and to the last read error.
+type NotEstablishedError struct {
+	// Last is the last verification that succeeded; nil when none did.
+	Last *Verification
+	// Pending are the sessions of Last not established on both ends.
+	Pending []SessionState
+	// Err is why waiting stopped: the context's error.
+	Err error
+	// ReadErr is why the latest verification that failed on its own (not merely cut short by the
+	// context) failed; nil when none did or one succeeded after it.
+	ReadErr error
+}
+
+// Error says how many of the expected sessions are down and names up to five of them.
+func (e *NotEstablishedError) Error() string {
 	msg := "no verification succeeded"
-	if last != nil {
-		down := last.Down()
-		names := make([]string, 0, min(len(down), 5))
-		for _, d := range down[:min(len(down), 5)] {
+	if e.Last != nil {
+		names := make([]string, 0, min(len(e.Pending), 5))
+		for _, d := range e.Pending[:min(len(e.Pending), 5)] {
 			names = append(names, fmt.Sprintf("%s–%s %s", d.Node, d.Leaf, d.Family))
 		}
 		more := ""
-		if len(down) > 5 {
-			more = fmt.Sprintf(" and %d more", len(down)-5)
+		if len(e.Pending) > 5 {
+			more = fmt.Sprintf(" and %d more", len(e.Pending)-5)
 		}
-		msg = fmt.Sprintf("%d of %d sessions not established (%s%s)", len(down), len(last.Sessions), strings.Join(names, ", "), more)
-		if len(last.Sessions) == 0 {
+		msg = fmt.Sprintf("%d of %d sessions not established (%s%s)", len(e.Pending), len(e.Last.Sessions), strings.Join(names, ", "), more)
+		if len(e.Last.Sessions) == 0 {
 			msg = "the design expects no sessions"
 		}
 	}
-	if readErr != nil {
-		return fmt.Errorf("nxcalico: %s: %w (last attempt: %w)", msg, ctx.Err(), readErr)
+	if e.ReadErr != nil {
+		return fmt.Sprintf("nxcalico: %s: %v (last attempt: %v)", msg, e.Err, e.ReadErr)
 	}
-	return fmt.Errorf("nxcalico: %s: %w", msg, ctx.Err())
+	return fmt.Sprintf("nxcalico: %s: %v", msg, e.Err)
+}
+
+// Unwrap returns the context's error and the last read error, if any.
+func (e *NotEstablishedError) Unwrap() []error {
+	if e.ReadErr == nil {
+		return []error{e.Err}
+	}
+	return []error{e.Err, e.ReadErr}
 }
 
 func concurrency(n int) int {

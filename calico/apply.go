@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/nxcalico/nxcalico/change"
+	"github.com/nxcalico/nxcalico/internal/fanout"
 )
 
 // Result is what Apply did, each list in plan order. After a failure it holds what was done
@@ -14,10 +17,18 @@ type Result struct {
 	Deleted []ObjectRef
 }
 
+// Counts returns how many objects Apply created, updated and deleted, like Plan.Counts.
+func (r *Result) Counts() (created, updated, deleted int) {
+	if r == nil {
+		return 0, 0, 0
+	}
+	return len(r.Created), len(r.Updated), len(r.Deleted)
+}
+
 // Apply carries out a Plan made by the same Client's Plan.
 //
 // Creates and updates are server-side applies (field manager "nxcalico", FieldValidation Strict,
-// forced only with Options.Force), one request per object, at most Options.Parallelism in
+// forced only with Options.Force), one request per object, at most Options.Concurrency in
 // flight, one kind after the other: BGPConfiguration, IPPools, BGPFilters, BGPPeers. Then the
 // plan's deletes run, BGPPeers first, each with preconditions on the uid and resourceVersion
 // Plan saw, so an object changed since (for example relabelled) is not deleted. New sessions come
@@ -33,7 +44,7 @@ func (c *Client) Apply(ctx context.Context, p *Plan) (*Result, error) {
 		return nil, errors.New("calico: Apply: nil plan")
 	}
 	for _, ch := range p.Changes {
-		if ch.kind == nil || (ch.Action != Delete && ch.body == nil) || (ch.Action == Delete && ch.Current == nil) {
+		if ch.kind == nil || (ch.Action != change.Delete && ch.body == nil) || (ch.Action == change.Delete && ch.Current == nil) {
 			return nil, fmt.Errorf("calico: Apply: change %s %s was not made by Client.Plan", ch.Action, ch.Object)
 		}
 	}
@@ -53,12 +64,12 @@ func (c *Client) Apply(ctx context.Context, p *Plan) (*Result, error) {
 	for _, k := range managedKinds {
 		var batch []Change
 		for _, ch := range p.Changes {
-			if ch.kind == k && ch.Action != Delete {
+			if ch.kind == k && ch.Action != change.Delete {
 				batch = append(batch, ch)
 			}
 		}
 		done := make([]bool, len(batch))
-		errs := c.each(ctx, len(batch), func(ctx context.Context, i int) error {
+		errs := fanout.Each(ctx, len(batch), c.concurrency, func(ctx context.Context, i int) error {
 			ch := batch[i]
 			if _, err := a.resources[k].apply(ctx, ch.Object.Name, ch.body, opts); err != nil {
 				return objectError("apply", ch.Object, err)
@@ -71,7 +82,7 @@ func (c *Client) Apply(ctx context.Context, p *Plan) (*Result, error) {
 			if !done[i] {
 				continue
 			}
-			if ch.Action == Create {
+			if ch.Action == change.Create {
 				res.Created = append(res.Created, ch.Object)
 			} else {
 				res.Updated = append(res.Updated, ch.Object)

@@ -12,16 +12,17 @@ import (
 	"k8s.io/client-go/rest"
 )
 
-// Default client settings for bulk work. Parallelism, not the rate, is the primary bound: at most
-// DefaultParallelism requests are in flight at once. The client-side rate limit sits above what
+// Default client settings for bulk work. Concurrency, not the rate, is the primary bound: at most
+// DefaultConcurrency requests are in flight at once. The client-side rate limit sits above what
 // that many requests normally reach on a healthy API server (a few milliseconds each), so it only
 // caps bursts, and the server's API Priority and Fairness still sheds load with 429 responses that
 // client-go retries. client-go's own defaults (5 QPS, burst 10) would make a 1,000-object apply
 // take minutes.
 const (
-	// DefaultParallelism is how many requests a Client has in flight at most when
-	// Options.Parallelism is zero.
-	DefaultParallelism = 8
+	// DefaultConcurrency is how many requests a Client has in flight at most when
+	// Options.Concurrency is zero. (nxos.DefaultConcurrency, the switches a fleet works on at
+	// once, is another bound of the same name and meaning.)
+	DefaultConcurrency = 8
 	// DefaultQPS is the client-side request rate limit NewClient sets when Options.QPS is zero.
 	DefaultQPS = 400
 	// DefaultBurst is the client-side burst NewClient sets when Options.Burst is zero.
@@ -34,8 +35,9 @@ type Options struct {
 	// Logger receives one Debug record per request batch and per object applied or deleted; nil
 	// discards.
 	Logger *slog.Logger
-	// Parallelism bounds the requests in flight at once; 0 means DefaultParallelism.
-	Parallelism int
+	// Concurrency bounds the requests in flight at once; 0 means DefaultConcurrency, negative
+	// is an error.
+	Concurrency int
 	// QPS and Burst are the client-side rate limit set on the copied rest.Config; 0 means
 	// DefaultQPS and DefaultBurst. A negative QPS disables client-side rate limiting.
 	QPS   float32
@@ -51,8 +53,8 @@ type Options struct {
 // validate checks opts without any I/O.
 func (o Options) validate() error {
 	var errs []error
-	if o.Parallelism < 0 {
-		errs = append(errs, fmt.Errorf("calico: Options.Parallelism %d: must not be negative", o.Parallelism))
+	if o.Concurrency < 0 {
+		errs = append(errs, fmt.Errorf("calico: Options.Concurrency %d: must not be negative", o.Concurrency))
 	}
 	if o.Burst < 0 {
 		errs = append(errs, fmt.Errorf("calico: Options.Burst %d: must not be negative", o.Burst))
@@ -70,7 +72,7 @@ func (o Options) validate() error {
 // talks to the cluster takes a context first and honours its cancellation.
 type Client struct {
 	log         *slog.Logger
-	parallelism int
+	concurrency int
 	force       bool
 
 	cfg   *rest.Config
@@ -105,9 +107,9 @@ func NewClient(cfg *rest.Config, opts Options) (*Client, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	par := opts.Parallelism
+	par := opts.Concurrency
 	if par == 0 {
-		par = DefaultParallelism
+		par = DefaultConcurrency
 	}
 	// One HTTP client (one connection pool) shared by the discovery, typed and dynamic clients.
 	httpClient, err := rest.HTTPClientFor(c)
@@ -128,7 +130,7 @@ func NewClient(cfg *rest.Config, opts Options) (*Client, error) {
 	}
 	cl := &Client{
 		log:         log,
-		parallelism: par,
+		concurrency: par,
 		force:       opts.Force,
 		cfg:         c,
 		disc:        disc,

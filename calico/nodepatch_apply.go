@@ -11,11 +11,13 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/client-go/kubernetes"
+
+	"github.com/nxcalico/nxcalico/internal/fanout"
 )
 
 // ApplyNodes merges each patch's labels and annotations into its core Node's metadata, one
 // strategic-merge patch per node (other labels and annotations stay), at most
-// Options.Parallelism in flight. Core Nodes are not Calico objects, so core is a separate
+// Options.Concurrency in flight. Core Nodes are not Calico objects, so core is a separate
 // client (kubernetes.NewForConfig, or a fake in tests). Every patch is checked before the first
 // request (node name, label keys and values, annotation keys); a node that does not exist is an
 // error naming it. Errors for several nodes are joined.
@@ -26,7 +28,7 @@ func (c *Client) ApplyNodes(ctx context.Context, core kubernetes.Interface, patc
 	if err := validateNodePatches(patches); err != nil {
 		return err
 	}
-	errs := c.each(ctx, len(patches), func(ctx context.Context, i int) error {
+	errs := fanout.Each(ctx, len(patches), c.concurrency, func(ctx context.Context, i int) error {
 		p := patches[i]
 		if len(p.Labels) == 0 && len(p.Annotations) == 0 {
 			return nil

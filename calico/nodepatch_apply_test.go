@@ -17,7 +17,7 @@ import (
 // it is given).
 func offlineClient(t *testing.T) *Client {
 	t.Helper()
-	c, err := NewClient(&rest.Config{Host: "https://192.0.2.1:6443"}, Options{Parallelism: 2})
+	c, err := NewClient(&rest.Config{Host: "https://192.0.2.1:6443"}, Options{Concurrency: 2})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package calico
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,23 +11,15 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"sigs.k8s.io/yaml"
-)
 
-// Action is what a Plan does to one object.
-type Action string
-
-const (
-	// Create applies an object the cluster does not have.
-	Create Action = "create"
-	// Update applies an object whose labels, annotations or spec would change.
-	Update Action = "update"
-	// Delete prunes an object labelled for the cluster that the design no longer has.
-	Delete Action = "delete"
+	"github.com/nxcalico/nxcalico/change"
+	"github.com/nxcalico/nxcalico/internal/fanout"
 )
 
 // Change is one object a Plan creates, updates or deletes.
 type Change struct {
-	Action Action
+	// Action is Create, Update or Delete.
+	Action change.Action
 	Object ObjectRef
 	// Desired is the object as applied: the design's object with ManagedByLabel set. Nil for
 	// Delete.
@@ -65,22 +56,12 @@ type Plan struct {
 // Empty reports whether the plan changes nothing.
 func (p *Plan) Empty() bool { return p == nil || len(p.Changes) == 0 }
 
-// Count returns how many objects the plan creates, updates and deletes.
-func (p *Plan) Count() (create, update, del int) {
+// Counts returns how many objects the plan creates, updates and deletes.
+func (p *Plan) Counts() (create, update, del int) {
 	if p == nil {
 		return 0, 0, 0
 	}
-	for _, c := range p.Changes {
-		switch c.Action {
-		case Create:
-			create++
-		case Update:
-			update++
-		case Delete:
-			del++
-		}
-	}
-	return create, update, del
+	return change.Count(p.Changes, func(c Change) change.Action { return c.Action })
 }
 
 // String renders the plan for people: a summary line, then one block per change — "+ create"
@@ -91,21 +72,17 @@ func (p *Plan) String() string {
 		return "no plan"
 	}
 	var b strings.Builder
-	nc, nu, nd := p.Count()
-	fmt.Fprintf(&b, "Plan for cluster %q on %s: %d to create, %d to update, %d to delete, %d unchanged\n",
-		p.Cluster, p.Group, nc, nu, nd, len(p.Unchanged))
+	nc, nu, nd := p.Counts()
+	fmt.Fprintf(&b, "Plan for cluster %q on %s: %s, %d unchanged\n", p.Cluster, p.Group, change.Summary(nc, nu, nd), len(p.Unchanged))
 	for _, c := range p.Changes {
+		fmt.Fprintf(&b, "%s %s %s\n", c.Action.Symbol(), c.Action, c.Object)
 		switch c.Action {
-		case Create:
-			fmt.Fprintf(&b, "+ create %s\n", c.Object)
+		case change.Create:
 			b.WriteString(indent(specYAML(c.body), "    "))
-		case Update:
-			fmt.Fprintf(&b, "~ update %s\n", c.Object)
+		case change.Update:
 			for _, l := range c.Diff {
 				fmt.Fprintf(&b, "    %s\n", l)
 			}
-		case Delete:
-			fmt.Fprintf(&b, "- delete %s\n", c.Object)
 		}
 	}
 	return b.String()
@@ -174,7 +151,7 @@ func (c *Client) Current(ctx context.Context, cluster string) ([]Object, error) 
 // listKinds lists every managed kind in parallel, each sorted by name.
 func (c *Client) listKinds(ctx context.Context, a *api, opts metav1.ListOptions) (map[*kind][]Object, error) {
 	lists := make([][]Object, len(managedKinds))
-	errs := c.each(ctx, len(managedKinds), func(ctx context.Context, i int) error {
+	errs := fanout.Each(ctx, len(managedKinds), c.concurrency, func(ctx context.Context, i int) error {
 		k := managedKinds[i]
 		objs, err := a.resources[k].list(ctx, opts)
 		if err != nil {
@@ -231,50 +208,21 @@ func (c *Client) Plan(ctx context.Context, cluster string, desired []Object) (*P
 	if err != nil {
 		return nil, err
 	}
-	existing := make(map[ObjectRef]Object)
-	for k, objs := range byKind {
-		for _, o := range objs {
-			existing[refOf(k, o)] = o
-		}
-	}
-
-	p := &Plan{Cluster: cluster, Group: a.group}
-	var errs []error
-	var pending []Change // creates and updates the server is asked about
-	wanted := make(map[ObjectRef]bool, len(want))
-	for _, d := range want {
-		ref := refOf(d.kind, d.obj)
-		wanted[ref] = true
-		cur := existing[ref]
-		if cur != nil {
-			if v, ok := cur.GetLabels()[ManagedByLabel]; ok && v != cluster {
-				errs = append(errs, fmt.Errorf("calico: %s %q exists labelled %s=%q; refusing to take over another cluster's object for cluster %q",
-					ref.Kind, ref.Name, ManagedByLabel, v, cluster))
-				continue
-			}
-		}
-		content, err := applyContent(d.kind, d.obj, a.group)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("calico: %w", err))
-			continue
-		}
-		if cur != nil && inSync(content, cur) {
-			p.Unchanged = append(p.Unchanged, ref)
-			continue
-		}
-		body, err := json.Marshal(content)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("calico: encode %s %q: %w", ref.Kind, ref.Name, err))
-			continue
-		}
-		pending = append(pending, Change{Object: ref, Desired: d.obj, Current: cur, kind: d.kind, body: body})
-	}
-	if err := errors.Join(errs...); err != nil {
+	changes, unchanged, err := diffDesired(cluster, want, byKind, a.group)
+	if err != nil {
 		return nil, err
 	}
-
+	p := &Plan{Cluster: cluster, Group: a.group, Unchanged: unchanged}
+	var pending []Change // creates and updates the server is asked about
+	for _, ch := range changes {
+		if ch.Action == change.Delete {
+			p.Changes = append(p.Changes, ch)
+		} else {
+			pending = append(pending, ch)
+		}
+	}
 	opts := c.patchOptions(true)
-	errs = c.each(ctx, len(pending), func(ctx context.Context, i int) error {
+	errs := fanout.Each(ctx, len(pending), c.concurrency, func(ctx context.Context, i int) error {
 		ch := &pending[i]
 		after, err := a.resources[ch.kind].apply(ctx, ch.Object.Name, ch.body, opts)
 		if err != nil {
@@ -287,33 +235,17 @@ func (c *Client) Plan(ctx context.Context, cluster string, desired []Object) (*P
 		return nil, err
 	}
 	for _, ch := range pending {
-		switch {
-		case ch.Current == nil:
-			ch.Action = Create
-		default:
-			ch.Diff = diffObjects(ch.Current, ch.After)
-			if len(ch.Diff) == 0 {
+		if ch.Action == change.Update {
+			// The dry run shows what the server would make of the apply: an update that
+			// changes no label, annotation or spec field is no change.
+			if ch.Diff = diffObjects(ch.Current, ch.After); len(ch.Diff) == 0 {
 				p.Unchanged = append(p.Unchanged, ch.Object)
 				continue
 			}
-			ch.Action = Update
 		}
 		p.Changes = append(p.Changes, ch)
 	}
-
-	for _, k := range managedKinds {
-		for _, o := range byKind[k] {
-			ref := refOf(k, o)
-			if o.GetLabels()[ManagedByLabel] == cluster && !wanted[ref] {
-				p.Changes = append(p.Changes, Change{Action: Delete, Object: ref, Current: o, kind: k})
-			}
-		}
-	}
-	order := func(x, y ObjectRef) int {
-		return cmp.Or(cmp.Compare(kindIndex(x.Kind), kindIndex(y.Kind)), strings.Compare(x.Name, y.Name))
-	}
-	slices.SortFunc(p.Changes, func(x, y Change) int { return order(x.Object, y.Object) })
-	slices.SortFunc(p.Unchanged, order)
+	sortPlan(p)
 	c.log.DebugContext(ctx, "calico: planned", "cluster", cluster, "group", a.group,
 		"changes", len(p.Changes), "unchanged", len(p.Unchanged), "dryRuns", len(pending))
 	return p, nil

@@ -7,6 +7,9 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/nxcalico/nxcalico/change"
+	"github.com/nxcalico/nxcalico/internal/fanout"
 )
 
 // prune runs the plan's deletes, one kind after the other in reverse apply order (BGPPeers
@@ -17,12 +20,12 @@ func (c *Client) prune(ctx context.Context, a *api, p *Plan, res *Result) error 
 	for _, k := range slices.Backward(managedKinds) {
 		var batch []Change
 		for _, ch := range p.Changes {
-			if ch.kind == k && ch.Action == Delete {
+			if ch.kind == k && ch.Action == change.Delete {
 				batch = append(batch, ch)
 			}
 		}
 		done := make([]bool, len(batch))
-		errs := c.each(ctx, len(batch), func(ctx context.Context, i int) error {
+		errs := fanout.Each(ctx, len(batch), c.concurrency, func(ctx context.Context, i int) error {
 			ch := batch[i]
 			uid, rv := ch.Current.GetUID(), ch.Current.GetResourceVersion()
 			err := a.resources[k].delete(ctx, ch.Object.Name, metav1.DeleteOptions{

@@ -14,6 +14,9 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/nxcalico/nxcalico/bgp"
+	"github.com/nxcalico/nxcalico/internal/fanout"
 )
 
 // NodeStatusUpdatePeriod is how often Status asks calico-node to refresh a CalicoNodeStatus, in
@@ -50,8 +53,8 @@ type PeerStatus struct {
 	Since string
 }
 
-// Established reports whether the session is up.
-func (p PeerStatus) Established() bool { return p.State == string(v3.BGPSessionStateEstablished) }
+// Established reports whether the session is up (bgp.IsEstablished).
+func (p PeerStatus) Established() bool { return bgp.IsEstablished(p.State) }
 
 // Status returns the BGP session state of each node of cluster, in the order given.
 //
@@ -82,7 +85,7 @@ func (c *Client) Status(ctx context.Context, cluster string, nodes []string) ([]
 	}
 	out := make([]NodeStatus, len(nodes))
 	opts := c.patchOptions(false)
-	errs = c.each(ctx, len(nodes), func(ctx context.Context, i int) error {
+	errs = fanout.Each(ctx, len(nodes), c.concurrency, func(ctx context.Context, i int) error {
 		ref := ObjectRef{Kind: kindCalicoNodeStatus.name, Name: NodeStatusName(nodes[i])}
 		body, err := applyBody(kindCalicoNodeStatus, nodeStatusObject(cluster, nodes[i]), a.group)
 		if err != nil {
@@ -134,7 +137,7 @@ func (c *Client) PruneStatus(ctx context.Context, cluster string, keep []string)
 	}
 	slices.SortFunc(gone, func(x, y Object) int { return cmp.Compare(x.GetName(), y.GetName()) })
 	names := make([]string, len(gone))
-	errs := c.each(ctx, len(gone), func(ctx context.Context, i int) error {
+	errs := fanout.Each(ctx, len(gone), c.concurrency, func(ctx context.Context, i int) error {
 		o := gone[i]
 		uid, rv := o.GetUID(), o.GetResourceVersion()
 		err := r.delete(ctx, o.GetName(), metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &uid, ResourceVersion: &rv}})

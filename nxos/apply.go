@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/nxcalico/nxcalico/change"
 	"github.com/nxcalico/nxcalico/nxos/dme"
 )
 
@@ -57,8 +58,8 @@ func (p *Plan) Reverse() (*Plan, error) {
 		if c.Feature {
 			continue
 		}
-		switch c.Op {
-		case Create:
+		switch c.Action {
+		case change.Create:
 			covered := false
 			for d := c.DN.Parent(); !d.IsZero(); d = d.Parent() {
 				if created[d.Key()] {
@@ -71,11 +72,11 @@ func (p *Plan) Reverse() (*Plan, error) {
 				continue
 			}
 			f := &flatObj{dn: c.DN, class: c.Class, attrs: c.Attrs}
-			deletes = append(deletes, Change{Op: Delete, DN: c.DN, Class: c.Class, Prior: copyAttrs(c.Attrs)})
+			deletes = append(deletes, Change{Action: change.Delete, DN: c.DN, Class: c.Class, Prior: copyAttrs(c.Attrs)})
 			if err := b.remove(f); err != nil {
 				return nil, err
 			}
-		case Update:
+		case change.Update:
 			attrs := map[string]string{}
 			for k := range c.Attrs {
 				if v, ok := c.Prior[k]; ok {
@@ -94,11 +95,11 @@ func (p *Plan) Reverse() (*Plan, error) {
 			if len(attrs) == 0 {
 				continue
 			}
-			updates = append(updates, Change{Op: Update, DN: c.DN, Class: c.Class, Attrs: attrs, Prior: copyAttrs(c.Attrs)})
+			updates = append(updates, Change{Action: change.Update, DN: c.DN, Class: c.Class, Attrs: attrs, Prior: copyAttrs(c.Attrs)})
 			if err := b.set(c.DN, attrs); err != nil {
 				return nil, err
 			}
-		case Delete:
+		case change.Delete:
 			prefix := c.DN.Key()
 			for _, k := range p.prior.order {
 				if k != prefix && !isBelow(k, prefix) {
@@ -116,7 +117,7 @@ func (p *Plan) Reverse() (*Plan, error) {
 						}
 					}
 				}
-				creates = append(creates, Change{Op: Create, DN: f.dn, Class: f.class, Attrs: attrs})
+				creates = append(creates, Change{Action: change.Create, DN: f.dn, Class: f.class, Attrs: attrs})
 				if err := b.set(f.dn, attrs); err != nil {
 					return nil, err
 				}
@@ -142,19 +143,19 @@ func (p *Plan) afterState() *flatTree {
 	}
 	for _, c := range p.Changes {
 		k := c.DN.Key()
-		switch c.Op {
-		case Create:
+		switch c.Action {
+		case change.Create:
 			if t.objs[k] == nil {
 				t.order = append(t.order, k)
 			}
 			t.objs[k] = &flatObj{dn: c.DN, class: c.Class, attrs: copyAttrs(c.Attrs)}
-		case Update:
+		case change.Update:
 			if f := t.objs[k]; f != nil {
 				for a, v := range c.Attrs {
 					f.attrs[a] = v
 				}
 			}
-		case Delete:
+		case change.Delete:
 			for _, kk := range t.order {
 				if kk == k || isBelow(kk, k) {
 					delete(t.objs, kk)

@@ -104,7 +104,11 @@
 // "no ge" (Cisco's NX-API REST guide shows the mirror case, toPfxLen 0 with a "ge"), and the
 // order of route-map and maximum-prefix lines in the template's address family.
 //
-// # Sessions
+// # Client
 //
-// The NX-API client in this package posts these trees, plans and prunes; see Client.
+// The NX-API client in this package posts these trees, plans and prunes (see Client and Fleet)
+// and reads the state of the leaf's BGP neighbors (Client.Neighbors, Client.WaitEstablished).
+// Plans speak the vocabulary shared with package calico: each Change carries a change.Action,
+// Plan.Counts and Result.Counts count creates, updates and deletes, and
+// FleetOptions.Concurrency bounds the switches worked on at once (0 means DefaultConcurrency).
 package nxos

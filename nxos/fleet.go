@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"sort"
 	"sync"
+
+	"github.com/nxcalico/nxcalico/internal/fanout"
 )
 
 // DefaultConcurrency is how many switches a Fleet works on at once when
@@ -118,6 +120,16 @@ type Result struct {
 	Restored bool
 	// Err says why the switch failed or was not changed; nil on success.
 	Err error
+}
+
+// Counts returns how many objects the run created, updated and deleted on the switch: its plan's
+// counts when the plan is in effect (Applied), zeros otherwise (not applied, failed, restored).
+// A switch applies its plan in one transaction, so there is no partial count.
+func (r Result) Counts() (created, updated, deleted int) {
+	if !r.Applied {
+		return 0, 0, 0
+	}
+	return r.Plan.Counts()
 }
 
 // errSkipped marks switches a run did not start because its context ended.
@@ -250,29 +262,21 @@ func (f *Fleet) prepare(targets []Target) ([]Result, error) {
 // Concurrency at once. Targets whose turn comes after ctx is done are marked
 // failed (errSkipped and ctx's error).
 func (f *Fleet) each(ctx context.Context, targets []Target, res []Result, fn func(context.Context, Target, *Result)) {
-	sem := make(chan struct{}, f.opts.Concurrency)
-	var wg sync.WaitGroup
-	for i := range targets {
-		r := &res[i]
-		if r.Err != nil {
-			continue
-		}
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
-			f.fail(r, fmt.Errorf("%w: %w", errSkipped, ctx.Err()))
-			continue
-		}
-		wg.Add(1)
-		go func(t Target) {
-			defer wg.Done()
-			defer func() { <-sem }()
-			fn(ctx, t, r)
-		}(targets[i])
+	failed := make([]bool, len(res))
+	for i := range res {
+		failed[i] = res[i].Err != nil
 	}
-	wg.Wait()
+	notStarted := fanout.Each(ctx, len(targets), f.opts.Concurrency, func(ctx context.Context, i int) error {
+		if !failed[i] {
+			fn(ctx, targets[i], &res[i])
+		}
+		return nil
+	})
+	for i, err := range notStarted {
+		if err != nil && !failed[i] {
+			f.fail(&res[i], fmt.Errorf("%w: %w", errSkipped, ctx.Err()))
+		}
+	}
 }
 
 func (f *Fleet) plan(ctx context.Context, t Target, r *Result) bool {

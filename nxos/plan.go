@@ -6,40 +6,16 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/nxcalico/nxcalico/change"
 	"github.com/nxcalico/nxcalico/design"
 	"github.com/nxcalico/nxcalico/nxos/dme"
 )
 
-// Op is what a Change does to one object.
-type Op uint8
-
-const (
-	// Create adds an object that the switch does not have.
-	Create Op = iota + 1
-	// Update changes properties of an object the switch has.
-	Update
-	// Delete removes an owned object (and its subtree) the design no longer wants.
-	Delete
-)
-
-// String returns "create", "update" or "delete".
-func (o Op) String() string {
-	switch o {
-	case Create:
-		return "create"
-	case Update:
-		return "update"
-	case Delete:
-		return "delete"
-	}
-	return fmt.Sprintf("Op(%d)", uint8(o))
-}
-
 // Change is one object a Plan creates, updates or deletes.
 type Change struct {
-	Op    Op
-	DN    dme.DN
-	Class string
+	Action change.Action
+	DN     dme.DN
+	Class  string
 	// Attrs are the properties sent: all desired ones for Create, the changed
 	// ones for Update, none for Delete.
 	Attrs map[string]string
@@ -92,17 +68,7 @@ func (p *Plan) Counts() (create, update, del int) {
 	if p == nil {
 		return 0, 0, 0
 	}
-	for _, c := range p.Changes {
-		switch c.Op {
-		case Create:
-			create++
-		case Update:
-			update++
-		case Delete:
-			del++
-		}
-	}
-	return
+	return change.Count(p.Changes, func(c Change) change.Action { return c.Action })
 }
 
 // Requests returns how many POSTs Apply sends (0, 1 or 2).
@@ -202,7 +168,7 @@ func Diff(cfg *LeafConfig, current *State, opts ...PlanOption) (*Plan, error) {
 	}
 	p.Changes = append(p.Changes, fchanges...)
 	p.Changes = append(p.Changes, deletes...)
-	sortByOp(cchanges)
+	sortByAction(cchanges)
 	p.Changes = append(p.Changes, cchanges...)
 	p.features, p.config = fb.body(), cb.body()
 	if err := checkBody(cfg.Leaf, "features", p.features); err != nil {
@@ -214,9 +180,9 @@ func Diff(cfg *LeafConfig, current *State, opts ...PlanOption) (*Plan, error) {
 	return p, nil
 }
 
-// sortByOp puts updates before creates, keeping tree order within each.
-func sortByOp(cs []Change) {
-	sort.SliceStable(cs, func(i, j int) bool { return cs[i].Op == Update && cs[j].Op == Create })
+// sortByAction puts updates before creates, keeping tree order within each.
+func sortByAction(cs []Change) {
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].Action == change.Update && cs[j].Action == change.Create })
 }
 
 // upserts compares every desired object with the switch's and records creates
@@ -241,7 +207,7 @@ func upserts(want, cur *flatTree, b *bodyBuilder, po planOptions, feature bool) 
 			if err := b.set(w.dn, attrs); err != nil {
 				return nil, err
 			}
-			out = append(out, Change{Op: Create, DN: w.dn, Class: w.class, Attrs: attrs, Feature: feature})
+			out = append(out, Change{Action: change.Create, DN: w.dn, Class: w.class, Attrs: attrs, Feature: feature})
 			continue
 		}
 		var attrs, prior map[string]string
@@ -271,7 +237,7 @@ func upserts(want, cur *flatTree, b *bodyBuilder, po planOptions, feature bool) 
 		if err := b.set(w.dn, attrs); err != nil {
 			return nil, err
 		}
-		out = append(out, Change{Op: Update, DN: w.dn, Class: w.class, Attrs: attrs, Prior: prior, Feature: feature})
+		out = append(out, Change{Action: change.Update, DN: w.dn, Class: w.class, Attrs: attrs, Prior: prior, Feature: feature})
 	}
 	return out, nil
 }
@@ -305,7 +271,7 @@ func prunes(want, cur *flatTree, b *bodyBuilder, names *design.OwnedNames) ([]Ch
 		for a, v := range f.attrs {
 			prior[a] = v
 		}
-		out = append(out, Change{Op: Delete, DN: f.dn, Class: f.class, Prior: prior})
+		out = append(out, Change{Action: change.Delete, DN: f.dn, Class: f.class, Prior: prior})
 	}
 	return out, nil
 }

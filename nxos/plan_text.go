@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/nxcalico/nxcalico/change"
 	"github.com/nxcalico/nxcalico/design"
 	"github.com/nxcalico/nxcalico/nxos/dme"
 )
@@ -25,7 +26,7 @@ func (p *Plan) String() string {
 	}
 	cr, up, de := p.Counts()
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %d to create, %d to update, %d to delete", p.Leaf, cr, up, de)
+	fmt.Fprintf(&b, "%s: %s", p.Leaf, change.Summary(cr, up, de))
 	if p.Empty() {
 		b.WriteString(" (no changes)")
 	}
@@ -44,27 +45,19 @@ func (c Change) String() string {
 }
 
 func (c Change) writeTo(b *strings.Builder) {
-	switch c.Op {
-	case Create:
-		b.WriteString("+ ")
-	case Update:
-		b.WriteString("~ ")
-	case Delete:
-		b.WriteString("- ")
-	default:
-		b.WriteString("? ")
-	}
+	b.WriteString(c.Action.Symbol())
+	b.WriteByte(' ')
 	b.WriteString(c.DN.String())
 	b.WriteByte(' ')
 	b.WriteString(c.Class)
 	cls, _ := dme.Lookup(c.Class)
 	for _, k := range sortedKeys(c.Attrs) {
-		if c.Op == Create && cls != nil && cls.IsNaming(k) {
+		if c.Action == change.Create && cls != nil && cls.IsNaming(k) {
 			continue
 		}
 		b.WriteByte(' ')
 		b.WriteString(k)
-		if c.Op == Update {
+		if c.Action == change.Update {
 			b.WriteString(": ")
 			old, had := c.Prior[k]
 			if had {

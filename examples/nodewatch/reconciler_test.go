@@ -246,7 +246,7 @@ func TestNodewatch(t *testing.T) {
 		for _, s := range v.Sessions {
 			if s.Node == "node03" {
 				mine++
-				if !s.Up() || !slices.Contains(rack1Leaves, s.Leaf) {
+				if !s.Established() || !slices.Contains(rack1Leaves, s.Leaf) {
 					t.Errorf("node03 session %+v: want up, on a rack1 leaf", s)
 				}
 			}

@@ -371,7 +371,7 @@ func TestAddingAPasswordReachesTheSwitches(t *testing.T) {
 			t.Errorf("leaf %s: plan %d/%d/%d, want the 2 templates updated:\n%s", l.Leaf, c, u, d, l)
 		}
 	}
-	if _, u, _ := plan.Calico().Count(); u != 4 {
+	if _, u, _ := plan.Calico().Counts(); u != 4 {
 		t.Errorf("Calico plan updates %d objects, want the 4 BGPPeers:\n%s", u, plan.Calico())
 	}
 	if strings.Contains(plan.String(), clearPassword) {

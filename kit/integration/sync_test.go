@@ -15,7 +15,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/nxcalico/nxcalico"
+	"github.com/nxcalico/nxcalico/bgp"
 	"github.com/nxcalico/nxcalico/calico"
+	"github.com/nxcalico/nxcalico/change"
 	"github.com/nxcalico/nxcalico/design"
 	"github.com/nxcalico/nxcalico/kit/lab"
 	"github.com/nxcalico/nxcalico/nxos"
@@ -194,7 +196,7 @@ func TestCaseStudy(t *testing.T) {
 		c, u, d := l.Counts()
 		fmt.Fprintf(&wantRep, "leaf %s: applied: %d created, %d updated, %d deleted\n", l.Leaf, c, u, d)
 	}
-	cc, _, _ := plan.Calico().Count()
+	cc, _, _ := plan.Calico().Counts()
 	fmt.Fprintf(&wantRep, "calico: %d created, 0 updated, 0 deleted\nnodes: 3 labelled (master, node01, node02)\n", cc)
 	if rep.String() != wantRep.String() {
 		t.Errorf("report:\n%s\nwant:\n%s", rep, wantRep.String())
@@ -220,7 +222,7 @@ func TestCaseStudy(t *testing.T) {
 		t.Fatalf("before calico-node reported: %d sessions, established %v", len(first.Sessions), first.Established())
 	}
 	for _, ss := range first.Sessions {
-		if ss.LeafState != nxos.Established || ss.NodeState != "" {
+		if ss.LeafState != bgp.StateEstablished || ss.NodeState != "" {
 			t.Errorf("before calico-node reported: %+v", ss)
 		}
 	}
@@ -235,7 +237,7 @@ func TestCaseStudy(t *testing.T) {
 		t.Errorf("verification: %d sessions, %d down\n%s", len(v.Sessions), len(v.Down()), v)
 	}
 	for _, ss := range v.Sessions {
-		if ss.LeafState != nxos.Established || ss.NodeState != "Established" {
+		if ss.LeafState != bgp.StateEstablished || ss.NodeState != "Established" {
 			t.Errorf("session %+v not up on both ends", ss)
 		}
 	}
@@ -394,7 +396,7 @@ func TestApplyOrder(t *testing.T) {
 			}
 			var deleted []string
 			for _, ch := range plan.Calico().Changes {
-				if ch.Action == calico.Delete && ch.Object.Kind == "BGPPeer" {
+				if ch.Action == change.Delete && ch.Object.Kind == "BGPPeer" {
 					deleted = append(deleted, ch.Object.Name)
 				}
 			}
@@ -409,7 +411,7 @@ func TestApplyOrder(t *testing.T) {
 
 			var created []string
 			for _, ch := range plan.Calico().Changes {
-				if ch.Action == calico.Create && ch.Object.Kind == "BGPPeer" {
+				if ch.Action == change.Create && ch.Object.Kind == "BGPPeer" {
 					created = append(created, ch.Object.Name)
 				}
 			}

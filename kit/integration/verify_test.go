@@ -62,7 +62,7 @@ func TestVerifyShowsADownSession(t *testing.T) {
 	}
 	d := down[0]
 	if d.Node != "node01" || d.Leaf != "Leaf2102" || d.Family.String() != "IPv4" || d.NodeAddr.String() != "192.168.1.11" ||
-		d.LeafAddr.String() != "192.168.100.2" || d.LeafState != "idle" || d.NodeState != "Active" || d.Up() {
+		d.LeafAddr.String() != "192.168.100.2" || d.LeafState != "idle" || d.NodeState != "Active" || d.Established() {
 		t.Errorf("down session %+v", d)
 	}
 	row := "node01  IPv4    Leaf2102  192.168.1.11        192.168.100.2      idle         Active       no"
@@ -84,6 +84,10 @@ func TestVerifyShowsADownSession(t *testing.T) {
 	}
 	if w == nil || len(w.Down()) != 1 {
 		t.Errorf("WaitEstablished returned %v, want the last verification", w)
+	}
+	var ne *nxcalico.NotEstablishedError
+	if !errors.As(err, &ne) || ne.Last != w || len(ne.Pending) != 1 || ne.Pending[0].Node != "node01" || ne.ReadErr != nil {
+		t.Errorf("WaitEstablished error %#v, want a *NotEstablishedError naming node01's session", err)
 	}
 
 	// The neighbor comes back: the next report and verification see it.

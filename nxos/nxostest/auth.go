@@ -122,8 +122,9 @@ func (s *Server) ExpireTokens() {
 	clear(s.auth.tokens)
 }
 
-// Sessions returns the number of valid sessions.
-func (s *Server) Sessions() int {
+// ValidTokens returns the number of NX-API logins whose token is still valid (login sessions, not
+// BGP sessions).
+func (s *Server) ValidTokens() int {
 	now := s.now()
 	s.auth.mu.Lock()
 	defer s.auth.mu.Unlock()

@@ -101,8 +101,8 @@ func TestTokenLifetimeRefreshExpire(t *testing.T) {
 	}
 	se = login(t, s)
 	se.get("/api/mo/sys.json")
-	if s.Sessions() != 1 {
-		t.Errorf("Sessions = %d", s.Sessions())
+	if s.ValidTokens() != 1 {
+		t.Errorf("ValidTokens = %d", s.ValidTokens())
 	}
 	s.ExpireTokens()
 	if st, _ := se.fail(http.MethodGet, "/api/mo/sys.json", ""); st != http.StatusForbidden {

@@ -3,11 +3,12 @@ package nxostest
 import (
 	"net/netip"
 
+	"github.com/nxcalico/nxcalico/bgp"
 	"github.com/nxcalico/nxcalico/nxos/dme"
 )
 
-// Established is the bgpPeerEntry.operSt of a session that is up.
-const Established = "established"
+// Established is the bgpPeerEntry.operSt of a session that is up (bgp.StateEstablished).
+const Established = bgp.StateEstablished
 
 // flapLayout is how NX-OS prints lastFlapTs ("2017-08-29T13:42:38.791+00:00").
 const flapLayout = "2006-01-02T15:04:05.000-07:00"

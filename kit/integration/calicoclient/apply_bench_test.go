@@ -10,7 +10,7 @@ import (
 
 // BenchmarkApply1000 plans and applies about 1,000 objects (250 racks with unique leaf loopbacks:
 // 1,000 per-rack BGPPeers, 2 IPPools and the BGPConfiguration) to an empty in-process API server
-// with the default parallelism, then plans once more (which must be empty). It reports
+// with the default concurrency, then plans once more (which must be empty). It reports
 // objects/s for Plan+Apply together (every object is a dry run and an apply), for Apply alone,
 // and the time of the second, empty Plan.
 func BenchmarkApply1000(b *testing.B) {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/nxcalico/nxcalico/calico"
+	"github.com/nxcalico/nxcalico/change"
 	"github.com/nxcalico/nxcalico/design/designtest"
 
 	"github.com/google/go-cmp/cmp"
@@ -50,7 +51,7 @@ func TestApplyCaseStudyThenPlanEmpty(t *testing.T) {
 			t.Fatalf("Group() = %q, %v; want %q", g, err, groupOfServer(srv))
 		}
 		p, res := mustApply(t, c, cluster, objs.All())
-		if nc, nu, nd := p.Count(); nc != objs.Len() || nu != 0 || nd != 0 {
+		if nc, nu, nd := p.Counts(); nc != objs.Len() || nu != 0 || nd != 0 {
 			t.Errorf("first plan: %d creates, %d updates, %d deletes; want %d creates only\n%s", nc, nu, nd, objs.Len(), p)
 		}
 		if want := refs(t, objs.All()); !slices.Equal(res.Created, want) {
@@ -126,7 +127,7 @@ func TestPlanUpdateShowsChangedFieldsOnly(t *testing.T) {
 		p := mustPlan(t, c, cluster, changed.All())
 		var got []string
 		for _, ch := range p.Changes {
-			got = append(got, string(ch.Action)+" "+ch.Object.String()+": "+strings.Join(ch.Diff, ", "))
+			got = append(got, ch.Action.String()+" "+ch.Object.String()+": "+strings.Join(ch.Diff, ", "))
 		}
 		want := []string{
 			`update IPPool/` + changed.IPPools[0].Name + `: Spec.NATOutgoing: true → false`,
@@ -196,7 +197,7 @@ func TestPruneRemovedRackLeavesForeignPeers(t *testing.T) {
 		p := mustPlan(t, c, cluster, smaller.All())
 		var gotDeletes []calico.ObjectRef
 		for _, ch := range p.Changes {
-			if ch.Action != calico.Delete {
+			if ch.Action != change.Delete {
 				t.Errorf("unexpected %s %s in the plan", ch.Action, ch.Object)
 				continue
 			}
@@ -273,7 +274,7 @@ func TestPlanAdoptsUnlabelledObjectOfTheSameName(t *testing.T) {
 				ch = &p.Changes[i]
 			}
 		}
-		if ch == nil || ch.Action != calico.Update {
+		if ch == nil || ch.Action != change.Update {
 			t.Fatalf("plan for the existing BGPConfiguration: %+v, want an update\n%s", ch, p)
 		}
 		if _, err := c.Apply(t.Context(), p); err != nil {

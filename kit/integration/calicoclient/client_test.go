@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/nxcalico/nxcalico/calico"
+	"github.com/nxcalico/nxcalico/change"
 
 	"github.com/nxcalico/nxcalico/design"
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
@@ -28,7 +29,7 @@ func TestNewClientOptions(t *testing.T) {
 		{name: "defaults", wantQPS: calico.DefaultQPS, wantBurst: calico.DefaultBurst},
 		{name: "explicit rate", opts: calico.Options{QPS: 20, Burst: 40}, wantQPS: 20, wantBurst: 40},
 		{name: "no client-side limit", opts: calico.Options{QPS: -1}, wantQPS: -1, wantBurst: calico.DefaultBurst},
-		{name: "negative parallelism", opts: calico.Options{Parallelism: -2}, wantErr: "Options.Parallelism -2"},
+		{name: "negative concurrency", opts: calico.Options{Concurrency: -2}, wantErr: "Options.Concurrency -2"},
 		{name: "negative burst", opts: calico.Options{Burst: -1}, wantErr: "Options.Burst -1"},
 		{name: "unknown group", opts: calico.Options{Group: "projectcalico.org/v1"}, wantErr: `Options.Group "projectcalico.org/v1"`},
 	}
@@ -214,7 +215,7 @@ func TestApplyRejectsForeignPlans(t *testing.T) {
 	if _, err := c.Apply(t.Context(), nil); err == nil {
 		t.Error("Apply(nil) succeeded")
 	}
-	handMade := &calico.Plan{Cluster: "prod", Group: calico.GroupV3, Changes: []calico.Change{{Action: calico.Create, Object: calico.ObjectRef{Kind: "BGPPeer", Name: "x"}, Desired: testPeer("x", "192.0.2.1")}}}
+	handMade := &calico.Plan{Cluster: "prod", Group: calico.GroupV3, Changes: []calico.Change{{Action: change.Create, Object: calico.ObjectRef{Kind: "BGPPeer", Name: "x"}, Desired: testPeer("x", "192.0.2.1")}}}
 	if _, err := c.Apply(t.Context(), handMade); err == nil || !strings.Contains(err.Error(), "not made by Client.Plan") {
 		t.Errorf("Apply of a hand-made plan: %v", err)
 	}

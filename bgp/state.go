@@ -1,0 +1,32 @@
+package bgp
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// StateEstablished is the state of a BGP session that is up, as NX-OS spells it (the operSt of
+// a bgpPeerEntry). Calico spells it "Established".
+const StateEstablished = "established"
+
+// IsEstablished reports whether state is the state of a session that is up: StateEstablished,
+// in any case. Every other state (idle, connect, active, opensent, openconfirm, and "" for a
+// session that is not reported at all) is down.
+func IsEstablished(state string) bool { return strings.EqualFold(state, StateEstablished) }
+
+// DefaultPoll is the interval at which WaitEstablished (nxos.Client's and nxcalico.Syncer's)
+// reads the sessions when it is given a zero interval.
+const DefaultPoll = time.Second
+
+// PollInterval returns the interval a WaitEstablished given poll reads at: poll itself, or
+// DefaultPoll when poll is zero. A negative poll is an error naming it.
+func PollInterval(poll time.Duration) (time.Duration, error) {
+	switch {
+	case poll < 0:
+		return 0, fmt.Errorf("poll interval %v is negative", poll)
+	case poll == 0:
+		return DefaultPoll, nil
+	}
+	return poll, nil
+}
