@@ -150,7 +150,10 @@ func (l *Lab) checkFailover(ctx context.Context, o CheckOptions, c *Check) {
 	if !everLost {
 		took = 0
 	}
-	c.Summary = fmt.Sprintf("leaf %s stopped: %d pod-to-pod flows recovered through the other leaf after %s", victim.Name, len(probes), took.Round(time.Millisecond))
+	c.Summary = fmt.Sprintf("leaf %s failed: %d pod-to-pod flows recovered through the other leaf after %s", victim.Name, len(probes), took.Round(time.Millisecond))
+	if !everLost {
+		c.Summary = fmt.Sprintf("leaf %s failed: %d pod-to-pod flows kept flowing through the other leaf (no probe lost)", victim.Name, len(probes))
+	}
 	c.Details = append(c.Details, fmt.Sprintf("traffic flowed again after %s (probing every %s)", took.Round(time.Millisecond), failoverRound))
 }
 
