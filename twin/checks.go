@@ -381,7 +381,7 @@ func wantDefault(in *design.Intent, node string, f addressing.Family) bool {
 // probe is one ping the packets check sends.
 type probe struct {
 	what     string
-	node     *NodeNS
+	netns    string // where the ping runs
 	src, dst netip.Addr
 }
 
@@ -406,59 +406,52 @@ func (l *Lab) probes() []probe {
 			}
 			switch {
 			case to.Pair == from.Pair && !sameDone:
-				out = append(out, probe{fmt.Sprintf("%s pod on %s to pod on %s (same rack)", f, from.Name, to.Name), from, src, dst})
+				out = append(out, probe{fmt.Sprintf("%s pod on %s to pod on %s (same rack)", f, from.Name, to.Name), from.Netns, src, dst})
 				sameDone = true
 			case to.Pair != from.Pair && !otherDone:
-				out = append(out, probe{fmt.Sprintf("%s pod on %s to pod on %s (rack %s)", f, from.Name, to.Name, to.Pair), from, src, dst})
+				out = append(out, probe{fmt.Sprintf("%s pod on %s to pod on %s (rack %s)", f, from.Name, to.Name, to.Pair), from.Netns, src, dst})
 				otherDone = true
-			}
-		}
-		for _, svc := range from.Services {
-			if addressing.FamilyOf(svc) == f {
-				out = append(out, probe{fmt.Sprintf("%s pod on %s to service address %s", f, from.Name, svc), from, src, svc})
 			}
 		}
 	}
 	return out
 }
 
-// checkPackets pings pod to pod (same rack, other rack) and pod to a service address, per family.
-// Every node holds the service address (as kube-proxy answers for it everywhere); the probing
-// node's own packets to it skip its local copy, so that they cross the leaves and the answer comes
-// from whichever node the leaf picks.
-func (l *Lab) checkPackets(ctx context.Context, o CheckOptions, c *Check, services bool) {
-	var probes []probe
-	for _, p := range l.probes() {
-		if slices.Contains(p.node.Services, p.dst) == services {
-			probes = append(probes, p)
+// serviceProbes ping, from every leaf's fabric address, one address of every service range the
+// nodes announce: the fabric's view of a service, answered by whichever node the leaf's ECMP picks
+// (a pod's own packets to a service never leave its node: kube-proxy answers there).
+func (l *Lab) serviceProbes() []probe {
+	if len(l.Topology.Nodes) == 0 {
+		return nil
+	}
+	var out []probe
+	for _, lt := range l.Topology.Leaves {
+		for _, svc := range l.Topology.Nodes[0].Services {
+			f := addressing.FamilyOf(svc)
+			if src := lt.Fabric.Get(f); src.IsValid() {
+				out = append(out, probe{fmt.Sprintf("%s from leaf %s to service address %s", f, lt.Name, svc), lt.Netns, src, svc})
+			}
 		}
+	}
+	return out
+}
+
+// checkPackets pings pod to pod (same rack, other rack) per family, or, with services, every
+// service range's address from every leaf (see serviceProbes).
+func (l *Lab) checkPackets(ctx context.Context, o CheckOptions, c *Check, services bool) {
+	probes := l.probes()
+	if services {
+		probes = l.serviceProbes()
 	}
 	if len(probes) == 0 {
 		c.Result, c.Summary = Skip, "nothing to probe"
 		return
 	}
-	for _, p := range probes {
-		if slices.Contains(p.node.Services, p.dst) {
-			fam := addressing.FamilyOf(p.dst)
-			if err := ruleBatch(ctx, p.node.Netns, fam, []string{
-				"rule add pref 100 lookup local", "rule del pref 0",
-				"rule add pref 10 iif lo from " + p.src.String() + " to " + p.dst.String() + " lookup main",
-			}); err != nil {
-				c.Result, c.Summary = Fail, "cannot steer the service probe: "+err.Error()
-				return
-			}
-			defer func() {
-				_ = ruleBatch(context.WithoutCancel(ctx), p.node.Netns, fam, []string{
-					"rule add pref 0 lookup local", "rule del pref 10", "rule del pref 100",
-				})
-			}()
-		}
-	}
 	var okCount int
 	var failed []string
 	for _, p := range probes {
 		ok, _ := poll(ctx, o.Settle/4, 250*time.Millisecond, func(ctx context.Context) (bool, []string) {
-			return ping(ctx, p.node.Netns, p.src.String(), "", p.dst.String()) == nil, nil
+			return ping(ctx, p.netns, p.src.String(), "", p.dst.String()) == nil, nil
 		})
 		if ok {
 			okCount++
@@ -468,7 +461,7 @@ func (l *Lab) checkPackets(ctx context.Context, o CheckOptions, c *Check, servic
 	}
 	c.Summary = fmt.Sprintf("%d/%d pings answered (pod to pod, same rack and other rack, per family)", okCount, len(probes))
 	if services {
-		c.Summary = fmt.Sprintf("%d/%d pings from a pod to a service address answered by another node", okCount, len(probes))
+		c.Summary = fmt.Sprintf("%d/%d pings from the leaves to a service address answered by a node", okCount, len(probes))
 	}
 	if len(failed) > 0 {
 		c.Result = Fail

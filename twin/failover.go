@@ -40,7 +40,7 @@ func (l *Lab) failoverProbes(pair string) []probe {
 			}
 			for _, to := range targets {
 				if src, dst := from.Pod(f), to.Pod(f); src.IsValid() && dst.IsValid() {
-					out = append(out, probe{fmt.Sprintf("%s %s -> %s", f, from.Name, to.Name), from, src, dst})
+					out = append(out, probe{fmt.Sprintf("%s %s -> %s", f, from.Name, to.Name), from.Netns, src, dst})
 				}
 			}
 		}
@@ -54,7 +54,7 @@ func round(ctx context.Context, probes []probe) []string {
 	var lost []string
 	_ = parallel(ctx, len(probes), 16, func(ctx context.Context, i int) error {
 		p := probes[i]
-		if _, err := inNetns(ctx, p.node.Netns, "ping", "-n", "-q", "-c", "1", "-W", failoverWait, "-I", p.src.String(), p.dst.String()); err != nil {
+		if _, err := inNetns(ctx, p.netns, "ping", "-n", "-q", "-c", "1", "-W", failoverWait, "-I", p.src.String(), p.dst.String()); err != nil {
 			mu.Lock()
 			lost = append(lost, p.what)
 			mu.Unlock()

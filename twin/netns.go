@@ -52,16 +52,6 @@ func ipBatch(ctx context.Context, netns string, lines []string) error {
 	return err
 }
 
-// ruleBatch runs "ip -4|-6 rule" commands (one per line, without "ip") inside netns.
-func ruleBatch(ctx context.Context, netns string, f addressing.Family, lines []string) error {
-	fam := "-4"
-	if f == addressing.IPv6 {
-		fam = "-6"
-	}
-	_, err := run(ctx, strings.Join(lines, "\n")+"\n", "ip", "-n", netns, fam, "-batch", "-")
-	return err
-}
-
 // inNetns runs a program inside netns.
 func inNetns(ctx context.Context, netns string, name string, args ...string) ([]byte, error) {
 	return run(ctx, "", "ip", append([]string{"netns", "exec", netns, name}, args...)...)
