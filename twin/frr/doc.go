@@ -16,9 +16,11 @@
 //     targets, or, where the entry sets "extcommunity rt", only those (plus the VRF's when the set
 //     is additive), as NX-OS exports to EVPN. Without an export map every route goes out with the
 //     VRF's route targets.
+//
 //   - Inbound (route-map TWIN-FABRIC-IN-V4/-V6): a route is accepted only when one of its route
 //     targets is in the VRF's "route-target import … evpn" list
 //     (bgp extcommunity-list TWIN-FABRIC-IMPORT-V4/-V6).
+//
 //   - The VRF's own route target: the rendered tree merges into the fabric's VRF, whose
 //     "route-target both auto evpn" is not in the tree. The twin models it as <AS>:<VNI> — the
 //     VNI from the l3Inst's encap "vxlan-<VNI>", else 1, and AS 23456 for a four-byte AS, as
