@@ -114,6 +114,7 @@ func TestRenderBGPFilterMirrorsThePolicies(t *testing.T) {
 func TestRenderWithoutRouteFilters(t *testing.T) {
 	d := design.CaseStudy()
 	d.Peering.RouteFilters = design.Bool(false)
+	d.Peering.NodeReachability = design.ReachableBy
 	_, objs := renderDesign(t, d)
 	if len(objs.BGPFilters) != 0 {
 		t.Errorf("%d BGPFilters with route filters off", len(objs.BGPFilters))

@@ -1,7 +1,9 @@
 package design
 
 import (
+	"errors"
 	"net/netip"
+	"strings"
 	"testing"
 
 	"github.com/nxcalico/nxcalico/addressing"
@@ -76,6 +78,14 @@ func TestRoutePolicies(t *testing.T) {
 func TestRouteFiltersOff(t *testing.T) {
 	d := CaseStudy()
 	d.Peering.RouteFilters = Bool(false)
+	// With static node routes the leaves would send their loopbacks over the sessions that use
+	// them as next hop: refused, naming the way out.
+	var problems Problems
+	if !errors.As(d.Validate(), &problems) || len(problems) != 1 || problems[0].Path != "peering.routeFilters" || problems[0].Code != CodeUnfilteredLoopbacks ||
+		!strings.Contains(problems[0].Message, "ReachableBy") {
+		t.Fatalf("routeFilters false with static routes: %v", problems)
+	}
+	d.Peering.NodeReachability = ReachableBy
 	in := mustDerive(t, d)
 	tmpl := in.Leaves[0].Templates[0]
 	if tmpl.Import != nil || tmpl.Export != nil || len(in.Cluster.Export) != 0 || len(in.Cluster.Import) != 0 {

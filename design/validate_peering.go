@@ -46,6 +46,9 @@ func (v *validator) peering() {
 		}
 	}
 	v.nodeRoutes()
+	if !*p.RouteFilters && p.NodeReachability == StaticRoutes && !v.unknown("peering.routeFilters") && !v.unknown("peering.nodeReachability") {
+		v.add("peering.routeFilters", CodeUnfilteredLoopbacks, "routeFilters is false with nodeReachability StaticRoutes: the leaves announce their own peering loopbacks to the nodes over the very sessions that use them as next hop; a BGP route outranks the static route in calico-node's BIRD, the next hops stop resolving and the nodes lose every route (measured on the routing twin). Keep routeFilters true, or use nodeReachability ReachableBy, whose static route to each peer outranks BGP")
+	}
 
 	if !v.unknown("peering.maximumPaths") {
 		v.pathCount("peering.maximumPaths", "maximumPaths", p.MaximumPaths)
