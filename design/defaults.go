@@ -64,6 +64,9 @@ func (d *Design) WithDefaults() *Design {
 	if p.RouteFilters == nil {
 		p.RouteFilters = ptr(true)
 	}
+	if p.AdvertisePodBlocks == nil {
+		p.AdvertisePodBlocks = ptr(false)
+	}
 	if p.MaximumPrefixWarning == 0 {
 		p.MaximumPrefixWarning = DefaultMaximumPrefixWarning
 	}
@@ -121,6 +124,9 @@ func (d *Design) Clone() *Design {
 	c.Peering.AdvertiseToNodes = slices.Clone(d.Peering.AdvertiseToNodes)
 	if d.Peering.RouteFilters != nil {
 		c.Peering.RouteFilters = ptr(*d.Peering.RouteFilters)
+	}
+	if d.Peering.AdvertisePodBlocks != nil {
+		c.Peering.AdvertisePodBlocks = ptr(*d.Peering.AdvertisePodBlocks)
 	}
 	if d.Peering.GracefulRestart != nil {
 		c.Peering.GracefulRestart = ptr(*d.Peering.GracefulRestart)

@@ -313,6 +313,17 @@ func receivable(d *Design, f addressing.Family) []PolicyEntry {
 	if *d.Peering.AdvertiseDefaultRoute {
 		entries = append(entries, PolicyEntry{Prefix: defaultRoute(f)})
 	}
+	if *d.Peering.AdvertisePodBlocks {
+		for _, pool := range d.Cluster.IPPools {
+			if addressing.PrefixFamily(pool.CIDR) == f {
+				e := PolicyEntry{Prefix: pool.CIDR}
+				if pool.BlockSize > pool.CIDR.Bits() {
+					e.MaxLen = pool.BlockSize
+				}
+				entries = append(entries, e)
+			}
+		}
+	}
 	for _, p := range d.Peering.AdvertiseToNodes {
 		if addressing.PrefixFamily(p) == f {
 			entries = append(entries, PolicyEntry{Prefix: p})

@@ -166,6 +166,13 @@ type Peering struct {
 	// routes), and send them only the default route and AdvertiseToNodes; Calico's BGPFilter mirrors
 	// that. Default true.
 	RouteFilters *bool `json:"routeFilters,omitempty"`
+	// AdvertisePodBlocks makes the leaves also send the nodes every node's pod blocks (each pool up
+	// to its block size), the white paper's data path: pod traffic between nodes follows the blocks'
+	// routes through the leaves, and as-override (with disable-peer-as-check) lets every node accept
+	// routes that came from its own AS. The leaf loopbacks are still never sent, and what the
+	// leaves accept is unchanged. It needs RouteFilters and no IPIP pool (calico-node tunnels a
+	// route to its next hop, and here the next hop is a leaf). Default false.
+	AdvertisePodBlocks *bool `json:"advertisePodBlocks,omitempty"`
 	// AdvertiseToNodes are prefixes, besides the default route, that the leaves send to the nodes.
 	// They must not overlap a pool, a service range, the gateway subnet or a loopback. Optional.
 	AdvertiseToNodes []netip.Prefix `json:"advertiseToNodes,omitempty"`

@@ -41,6 +41,7 @@ const (
 	CodeMaxPrefixTooLow         Code = "max-prefix-too-low"          // maximum-prefix below what one node legitimately announces
 	CodeUnsafeAdvertisement     Code = "unsafe-advertisement"        // a prefix sent to the nodes overlaps a pool, service range, gateway subnet or loopback
 	CodeUnfilteredLoopbacks     Code = "unfiltered-loopbacks"        // route filters off with static node routes: the leaves send their loopbacks over the sessions that use them
+	CodeTunnelToLeaf            Code = "tunnel-to-leaf"              // an IPIP pool with advertisePodBlocks: calico-node would tunnel pod traffic to a leaf
 	CodeRequired                Code = "required"                    // a field that must be set is missing
 	CodeInvalidValue            Code = "invalid-value"               // a value outside the field's allowed set
 )

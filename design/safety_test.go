@@ -117,3 +117,42 @@ func TestMinimumPrefixes(t *testing.T) {
 		t.Errorf("explicit limits: %+v / %d / %+v", in.Leaves[0].Templates[1], in.Cluster.MaxRestartTime, in.Fabric.GracefulRestart)
 	}
 }
+
+// TestAdvertisePodBlocks checks the white paper's data path: the leaves send the nodes every pool
+// up to its block size besides the default route, Calico's filter accepts the same, and the
+// combinations that cannot route are refused.
+func TestAdvertisePodBlocks(t *testing.T) {
+	d := CaseStudy()
+	d.Peering.AdvertisePodBlocks = Bool(true)
+	var problems Problems
+	if !errors.As(d.Validate(), &problems) || len(problems) != 1 || problems[0].Path != "cluster.ipPools[0].encapsulation" ||
+		problems[0].Code != CodeTunnelToLeaf || !strings.Contains(problems[0].Message, "encapsulation None") {
+		t.Fatalf("IPIP pool with advertisePodBlocks: %v", problems)
+	}
+	d.Cluster.IPPools[0].Encapsulation, d.Cluster.IPPools[0].EncapsulationMode = EncapNone, ""
+	in := mustDerive(t, d)
+	exp := in.Leaves[0].Template(addressing.IPv4).Export
+	for _, tt := range []struct {
+		route string
+		want  bool
+	}{
+		{"0.0.0.0/0", true},
+		{"10.244.3.64/26", true},  // a node's block
+		{"10.244.0.0/16", true},   // the pool itself
+		{"10.244.3.64/27", false}, // longer than a block
+		{"192.168.100.1/32", false},
+		{"10.96.0.0/12", false},
+	} {
+		if got := exp.Permits(netip.MustParsePrefix(tt.route)); got != tt.want {
+			t.Errorf("leaf export permits %s = %v, want %v", tt.route, got, tt.want)
+		}
+		if got := in.Cluster.Import[0].Permits(netip.MustParsePrefix(tt.route)); got != tt.want {
+			t.Errorf("Calico import permits %s = %v, want %v", tt.route, got, tt.want)
+		}
+	}
+	d.Peering.RouteFilters = Bool(false)
+	d.Peering.NodeReachability = ReachableBy
+	if err := d.Validate(); !errors.As(err, &problems) || problems[0].Path != "peering.advertisePodBlocks" {
+		t.Errorf("advertisePodBlocks without route filters: %v", err)
+	}
+}

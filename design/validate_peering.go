@@ -46,6 +46,16 @@ func (v *validator) peering() {
 		}
 	}
 	v.nodeRoutes()
+	if *p.AdvertisePodBlocks && !v.unknown("peering.advertisePodBlocks") {
+		if !*p.RouteFilters && !v.unknown("peering.routeFilters") {
+			v.add("peering.advertisePodBlocks", CodeInvalidValue, "advertisePodBlocks needs routeFilters: without them the leaves send the nodes everything, their own loopbacks included")
+		}
+		for i, pool := range v.d.Cluster.IPPools {
+			if pool.Encapsulation == EncapIPIP && !v.unknown(poolPath(i)+".encapsulation") {
+				v.add(poolPath(i)+".encapsulation", CodeTunnelToLeaf, "pool %q encapsulates IPIP, and with advertisePodBlocks the next hop of every pod block is a leaf, not the node that owns it: calico-node would tunnel pod traffic to the leaf. Use encapsulation None (the nodes share the gateway subnet) or VXLAN, or leave advertisePodBlocks off (pod traffic then follows the default route)", pool.Name)
+			}
+		}
+	}
 	if !*p.RouteFilters && p.NodeReachability == StaticRoutes && !v.unknown("peering.routeFilters") && !v.unknown("peering.nodeReachability") {
 		v.add("peering.routeFilters", CodeUnfilteredLoopbacks, "routeFilters is false with nodeReachability StaticRoutes: the leaves announce their own peering loopbacks to the nodes over the very sessions that use them as next hop; a BGP route outranks the static route in calico-node's BIRD, the next hops stop resolving and the nodes lose every route (measured on the routing twin). Keep routeFilters true, or use nodeReachability ReachableBy, whose static route to each peer outranks BGP")
 	}

@@ -52,8 +52,12 @@
 //     the session down.
 //  5. coloring: with colored loopbacks, every node reaches its own pair's loopbacks and neither
 //     nodes nor leaves take another pair's copy.
-//  6. failover: one leaf of a pair is stopped while the rack's pods ping; the time until traffic
-//     flows again is reported, then the leaf is started again with its configuration.
+//  6. failover: one leaf of a pair fails as a switch does (its daemons stop, its links lose
+//     carrier; a node's uplinks stand in for its port-channel, so the kernel skips next hops on a
+//     link without carrier) while the rack's pods ping; the time until traffic flows again is
+//     reported, then the leaf comes back with its configuration.
 //  7. route filters: with peering.routeFilters false, what the leaves send the nodes (their own
 //     loopbacks among it) and the routes that turn unreachable are listed plainly.
+//  8. pod routes: with peering.advertisePodBlocks, every node holds every other node's blocks,
+//     reachable through its leaves, with the AS path as-override makes; skipped otherwise.
 package twin

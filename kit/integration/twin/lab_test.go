@@ -190,3 +190,22 @@ func TestRouteFiltersOff(t *testing.T) {
 		}
 	}
 }
+
+// TestPodBlocksToNodes runs the white paper's own data path: the leaves send every node the other
+// nodes' pod blocks (peering.advertisePodBlocks, pools without IPIP), every node learns them with
+// the AS path as-override makes, and pods reach each other across both racks.
+func TestPodBlocksToNodes(t *testing.T) {
+	d := designtest.Racks(2, 2, true)
+	d.Peering.AdvertisePodBlocks = design.Bool(true)
+	for i := range d.Cluster.IPPools {
+		d.Cluster.IPPools[i].Encapsulation, d.Cluster.IPPools[i].EncapsulationMode = design.EncapNone, ""
+	}
+	ctx := testContext(t, 5*time.Minute)
+	e := startEnv(t, ctx, d, "p")
+	r := e.checkAll(t, ctx)
+	for _, name := range []string{twin.CheckPodRoutes, twin.CheckPackets, twin.CheckRoutes, twin.CheckColoring, twin.CheckRouteSafety} {
+		if c := r.Check(name); c == nil || c.Result != twin.Pass {
+			t.Errorf("check %s: %+v", name, c)
+		}
+	}
+}
