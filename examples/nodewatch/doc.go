@@ -5,7 +5,9 @@
 //
 //	NXOS_USERNAME=admin NXOS_PASSWORD=… nodewatch [-design FILE] [-switch NAME=URL]… [-ca FILE]
 //	    [-insecure] [-kubeconfig FILE] [-lease-namespace NS] [-lease-name NAME] [-id ID]
-//	    [-resync 10m] [-debounce 1s] [-v]
+//	    [-resync 10m] [-debounce 1s] [-http-addr :8080] [-config-retry 30s] [-verify=true]
+//	    [-calico-group GROUP] [-lease-duration 15s] [-lease-renew-deadline 10s]
+//	    [-lease-retry-period 2s] [-v]
 //
 // # The design
 //
@@ -19,10 +21,16 @@
 //     the anycast gateway's subnet of that family (fabric.anycastGateway.ipv4/ipv6, e.g.
 //     192.168.1.0/24 and 2001:192:168:1::/64). ExternalIPs, host names and InternalIPs outside
 //     the subnets are not addresses a leaf reaches over the gateway SVI and are ignored;
-//   - a labelled Node with no such InternalIP yet is skipped with a warning;
-//   - everything else (a label naming an unknown pair, two Nodes with one address, …) is left to
-//     the design's validation: its problems are logged and nothing is applied until a Node
-//     change fixes them.
+//   - a labelled Node with no such InternalIP yet is skipped (problem code no-address);
+//   - a labelled Node the design's validation rejects (a label naming an unknown pair, an address
+//     on the gateway or already another node's, …) is skipped with the validation's problem code;
+//     of two Nodes with one address, the one later by name is skipped.
+//
+// A skipped Node is reported once per problem (a Warning Event NodeSkipped on the Node, a log
+// record, nodewatch_nodes_skipped{code}); every other Node and pair is still reconciled, and the
+// Node is taken back (Event NodeAccepted) in the first pass after it is fixed. Only a problem no
+// Node is to blame for makes the design unusable: then no pass applies anything until it is fixed
+// (Event DesignUnusable on the Lease, nodewatch_design_unusable).
 //
 // # Reconciliation
 //
@@ -60,10 +68,28 @@
 //
 // Logs are structured (log/slog text) on stderr and never show a password.
 //
+// # Metrics, health and Events
+//
+// With -http-addr, nodewatch serves Prometheus metrics on /metrics (passes by result, pass
+// duration, switches planned/applied/failed, objects changed per side, sessions per pair from
+// the verification after each applying pass, skipped Nodes by problem code, leader status, Node
+// lists/watches/expired watches, client-go's workqueue metrics), /healthz (fails only when the
+// leader's Node informer has stopped) and /readyz (the configuration is loaded and, on the
+// leader, the Node cache synced; a standby is ready). Every applied change is an Event: on the
+// Nodes whose change caused it, or on the Lease for rack-wide passes; configuration errors are
+// Events on the Pod named by POD_NAME and POD_NAMESPACE. No metric or Event holds a secret.
+//
+// With -http-addr a configuration that cannot be loaded (a design file that does not parse or is
+// missing, missing credentials, …) does not end the process: it logs the error, sets
+// nodewatch_config_error{reason}, reports /readyz not ready with the reason and tries again every
+// -config-retry. Failing passes (a switch refusing the credentials, a missing BGP password
+// Secret, a request the API server denies) are logged, counted in nodewatch_pass_errors_total
+// by kind, reported on the Lease and retried with backoff; the process stays ready.
+//
 // # Exit status
 //
 //	0  stopped by SIGTERM or SIGINT after a clean shutdown (or -h)
 //	1  failed while running: the Lease was lost, or the Node informer did not start
-//	2  wrong usage or configuration (flags, design, credentials, URLs, CA file, kubeconfig);
-//	   nothing was started
+//	2  wrong usage, or (without -http-addr) a configuration that cannot be loaded (design,
+//	   credentials, URLs, CA file, kubeconfig); nothing was started
 package main

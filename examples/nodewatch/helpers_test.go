@@ -1,14 +1,17 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/netip"
 	"os"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -26,6 +29,7 @@ import (
 
 func TestMain(m *testing.M) {
 	klog.SetSlogLogger(discard()) // leader election and reflectors log through klog
+	setupProcessMetrics()         // before any workqueue exists, as run does
 	os.Exit(m.Run())
 }
 
@@ -210,3 +214,102 @@ func intentOf(t *testing.T, base *design.Design, nodes []design.Node) *design.In
 	}
 	return in
 }
+
+// skippedCode returns the problem code a pass skipped the node with, "" when it did not.
+func skippedCode(p pass, node string) design.Code {
+	for _, s := range p.Skipped {
+		if s.Node == node {
+			return s.Code
+		}
+	}
+	return ""
+}
+
+// eventOn waits up to 5 s for the newest Event with reason on the object of that kind and name
+// (Events on cluster-scoped objects are in the default namespace, the Lease's in leaseNS).
+func eventOn(t *testing.T, env *lab.Lab, kind, name, reason string) corev1.Event {
+	t.Helper()
+	var found corev1.Event
+	eventually(t, 5*time.Second, "Event "+reason+" on "+kind+" "+name, func() (bool, string) {
+		var seen []string
+		for _, ns := range []string{"default", leaseNS} {
+			list, err := env.Core.CoreV1().Events(ns).List(context.Background(), metav1.ListOptions{})
+			if err != nil {
+				return false, err.Error()
+			}
+			for _, e := range list.Items {
+				seen = append(seen, e.InvolvedObject.Kind+"/"+e.InvolvedObject.Name+" "+e.Reason)
+				if e.InvolvedObject.Kind == kind && e.InvolvedObject.Name == name && e.Reason == reason &&
+					(found.Name == "" || e.LastTimestamp.After(found.LastTimestamp.Time)) {
+					found = e
+				}
+			}
+		}
+		return found.Name != "", fmt.Sprint(seen)
+	})
+	return found
+}
+
+// scrape GETs a Prometheus text endpoint and returns its samples by series, as exposed:
+// "name" or "name{label="value",…}" (labels in the exposition's order).
+func scrape(t *testing.T, url string) map[string]float64 {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s", url, resp.Status)
+	}
+	out := map[string]float64{}
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		i := strings.LastIndexByte(line, ' ')
+		v, err := strconv.ParseFloat(line[i+1:], 64)
+		if err != nil {
+			t.Fatalf("metrics line %q: %v", line, err)
+		}
+		out[line[:i]] = v
+	}
+	return out
+}
+
+// get GETs url and returns the status code and body.
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(b)
+}
+
+// assertNoSecretInEvents fails when any Event shows the NX-API password.
+func assertNoSecretInEvents(t *testing.T, env *lab.Lab) {
+	t.Helper()
+	for _, ns := range []string{"default", leaseNS} {
+		list, err := env.Core.CoreV1().Events(ns).List(context.Background(), metav1.ListOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range list.Items {
+			if strings.Contains(e.Message, lab.Password) {
+				t.Errorf("Event %s shows the NX-API password: %q", e.Reason, e.Message)
+			}
+		}
+	}
+}
+
+// textLogger logs to w.
+func textLogger(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }

@@ -15,8 +15,11 @@ import (
 	"syscall"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
+	"k8s.io/client-go/tools/record"
 	"k8s.io/klog/v2"
 
 	"github.com/nxcalico/nxcalico/calico"
@@ -55,16 +58,35 @@ type options struct {
 	resync     time.Duration
 	debounce   time.Duration
 	verbose    bool
+	// httpAddr serves /metrics, /healthz and /readyz; empty serves nothing.
+	httpAddr    string
+	configRetry time.Duration
+	verify      bool
+	calicoGroup string
 }
 
-// usageError is a configuration mistake found before anything started (exit status 2).
-type usageError struct{ err error }
+// usageError is a configuration mistake found before anything started (exit status 2, or, with
+// -http-addr, not ready until it is fixed). Reason is the nodewatch_config_error label: kubeconfig,
+// design, credentials, switches or ca.
+type usageError struct {
+	reason string
+	err    error
+}
 
 func (e *usageError) Error() string { return e.err.Error() }
 func (e *usageError) Unwrap() error { return e.err }
 
-func usagef(format string, args ...any) error {
-	return &usageError{fmt.Errorf(format, args...)}
+func usagef(reason, format string, args ...any) error {
+	return &usageError{reason, fmt.Errorf(format, args...)}
+}
+
+// configReason returns the reason label of a configuration error.
+func configReason(err error) string {
+	var u *usageError
+	if errors.As(err, &u) && u.reason != "" {
+		return u.reason
+	}
+	return "other"
 }
 
 // run is the command; it returns the exit status.
@@ -83,11 +105,25 @@ func run(ctx context.Context, args []string, stderr io.Writer, getenv func(strin
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	klog.SetSlogLogger(log) // client-go's own records (leader election, reflectors) go the same way
 
-	r, err := setup(opts, getenv, log)
-	if err != nil {
-		log.Error("nodewatch: not started", "err", err)
+	setupProcessMetrics()
+	m, h := newMetrics(), &health{}
+	if opts.httpAddr != "" {
+		addr, err := serveHTTP(ctx, opts.httpAddr, h, m, log)
+		if err != nil {
+			log.Error("nodewatch: not started", "err", fmt.Errorf("-http-addr: %w", err))
+			return exitUsage
+		}
+		log.Info("nodewatch: serving /metrics, /healthz and /readyz", "addr", addr.String())
+	}
+	r, ok := configure(ctx, opts, getenv, log, m, h)
+	if !ok {
 		return exitUsage
 	}
+	if r == nil {
+		log.Info("nodewatch: stopped")
+		return exitOK
+	}
+	r.Metrics, r.Health, r.Verify = m, h, opts.verify
 	defer logout(r.Switches)
 	log.Info("nodewatch: starting", "id", r.Lease.ID, "lease", r.Lease.Namespace+"/"+r.Lease.Name,
 		"leaves", len(r.Switches), "pairs", len(r.Base.Fabric.LeafPairs), "resync", r.Resync)
@@ -115,9 +151,16 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.lease.Namespace, "lease-namespace", "", "`namespace` of the leader Lease (default: the kubeconfig context's or the pod's namespace)")
 	fs.StringVar(&o.lease.Name, "lease-name", "nxcalico-nodewatch", "`name` of the leader Lease")
 	fs.StringVar(&o.lease.ID, "id", "", "this replica's identity in the Lease (default: the host name)")
+	fs.DurationVar(&o.lease.Duration, "lease-duration", 15*time.Second, "how long a standby waits after the last renewal before it takes the Lease")
+	fs.DurationVar(&o.lease.RenewDeadline, "lease-renew-deadline", 10*time.Second, "how long the leader tries to renew the Lease before it gives up leading (and exits with status 1)")
+	fs.DurationVar(&o.lease.RetryPeriod, "lease-retry-period", 2*time.Second, "how often replicas try to acquire or renew the Lease")
 	fs.DurationVar(&o.resync, "resync", 10*time.Minute, "plan every leaf again this often, even when no Node changed (0: never)")
 	fs.DurationVar(&o.debounce, "debounce", defaultDebounce, "wait this long after a Node event for more events before reconciling")
 	fs.BoolVar(&o.verbose, "v", false, "debug logs")
+	fs.StringVar(&o.httpAddr, "http-addr", "", "serve /metrics, /healthz and /readyz on this `address` (e.g. :8080); with it, a configuration that cannot be loaded keeps the process up and not ready, retrying")
+	fs.DurationVar(&o.configRetry, "config-retry", 30*time.Second, "with -http-addr, load a configuration that failed again this often")
+	fs.BoolVar(&o.verify, "verify", true, "after applying, read the sessions of the planned pairs (the nodewatch_sessions_* metrics)")
+	fs.StringVar(&o.calicoGroup, "calico-group", "", "Calico API `group`: "+string(calico.GroupV3)+" or "+string(calico.GroupV1)+" (default: discover)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -125,9 +168,17 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 		fmt.Fprintf(stderr, "nodewatch: unexpected argument %q\n", fs.Arg(0))
 		return nil, errors.New("unexpected argument")
 	}
-	if o.resync < 0 || o.debounce < 0 {
-		fmt.Fprintln(stderr, "nodewatch: -resync and -debounce must not be negative")
+	if l := o.lease; l.Duration <= l.RenewDeadline || l.RenewDeadline <= l.RetryPeriod || l.RetryPeriod <= 0 {
+		fmt.Fprintln(stderr, "nodewatch: want -lease-duration > -lease-renew-deadline > -lease-retry-period > 0")
+		return nil, errors.New("lease timings")
+	}
+	if o.resync < 0 || o.debounce < 0 || o.configRetry <= 0 {
+		fmt.Fprintln(stderr, "nodewatch: -resync and -debounce must not be negative, -config-retry must be positive")
 		return nil, errors.New("negative duration")
+	}
+	if g := calico.Group(o.calicoGroup); g != "" && g.GroupVersion().Empty() {
+		fmt.Fprintf(stderr, "nodewatch: -calico-group %q: want %s or %s\n", o.calicoGroup, calico.GroupV3, calico.GroupV1)
+		return nil, errors.New("unknown Calico group")
 	}
 	return o, nil
 }
@@ -159,44 +210,146 @@ func (s switchURLs) Set(v string) error {
 // setup builds the reconciler from the options: the base design, one NX-API client per leaf, the
 // Kubernetes clients and the Lease. It makes no request.
 func setup(o *options, getenv func(string) string, log *slog.Logger) (*reconciler, error) {
-	base, err := loadBase(o.design, log)
+	_, r, err := setupAll(o, getenv, log)
+	return r, err
+}
+
+// setupAll is setup that also returns the Kubernetes clients when they could be made, even when
+// the rest of the configuration failed. The design and the switches are checked before the
+// kubeconfig, so their mistakes are reported first.
+func setupAll(o *options, getenv func(string) string, log *slog.Logger) (*kube, *reconciler, error) {
+	k, kerr := kubeClients(o, log)
+	base, switches, err := loadConfig(o, getenv, log)
 	if err != nil {
-		return nil, err
+		return k, nil, err
 	}
-	switches, err := switchClients(base, o, getenv, log)
-	if err != nil {
-		return nil, err
+	if kerr != nil {
+		return nil, nil, kerr
 	}
+	r, err := newReconciler(k, o, base, switches, log)
+	return k, r, err
+}
+
+// kube are the Kubernetes clients and the namespace of the kubeconfig's context.
+type kube struct {
+	core      kubernetes.Interface
+	calico    *calico.Client
+	namespace string
+}
+
+func kubeClients(o *options, log *slog.Logger) (*kube, error) {
 	rules := clientcmd.NewDefaultClientConfigLoadingRules()
 	rules.ExplicitPath = o.kubeconfig
 	kc := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &clientcmd.ConfigOverrides{})
 	cfg, err := kc.ClientConfig()
 	if err != nil {
-		return nil, usagef("kubeconfig: %w", err)
+		return nil, usagef("kubeconfig", "kubeconfig: %w", err)
 	}
 	core, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
-		return nil, usagef("kubeconfig: %w", err)
+		return nil, usagef("kubeconfig", "kubeconfig: %w", err)
 	}
-	cal, err := calico.NewClient(cfg, calico.Options{Logger: log})
+	cal, err := calico.NewClient(cfg, calico.Options{Logger: log, Group: calico.Group(o.calicoGroup)})
 	if err != nil {
-		return nil, usagef("kubeconfig: %w", err)
+		return nil, usagef("kubeconfig", "kubeconfig: %w", err)
 	}
+	ns, _, _ := kc.Namespace()
+	return &kube{core: core, calico: cal, namespace: ns}, nil
+}
+
+// loadConfig reads the base design and makes the switches' clients.
+func loadConfig(o *options, getenv func(string) string, log *slog.Logger) (*design.Design, map[string]*nxos.Client, error) {
+	base, err := loadBase(o.design, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	switches, err := switchClients(base, o, getenv, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	return base, switches, nil
+}
+
+// newReconciler assembles the reconciler and settles the Lease's namespace and identity.
+func newReconciler(k *kube, o *options, base *design.Design, switches map[string]*nxos.Client, log *slog.Logger) (*reconciler, error) {
+	var err error
 	lease := o.lease
 	if lease.Namespace == "" {
-		if lease.Namespace, _, err = kc.Namespace(); err != nil || lease.Namespace == "" {
-			return nil, usagef("-lease-namespace not given and the kubeconfig names no namespace")
+		if lease.Namespace = k.namespace; lease.Namespace == "" {
+			return nil, usagef("kubeconfig", "-lease-namespace not given and the kubeconfig names no namespace")
 		}
 	}
 	if lease.ID == "" {
 		if lease.ID, err = os.Hostname(); err != nil || lease.ID == "" {
-			return nil, usagef("-id not given and the host name is unknown")
+			return nil, usagef("flags", "-id not given and the host name is unknown")
 		}
 	}
 	return &reconciler{
-		Base: base, Switches: switches, Calico: cal, Core: core, Lease: lease,
+		Base: base, Switches: switches, Calico: k.calico, Core: k.core, Lease: lease,
 		Resync: o.resync, Debounce: o.debounce, Logger: log,
 	}, nil
+}
+
+// Environment variables naming the Pod nodewatch runs in (from the downward API); when set,
+// configuration errors are reported as Events on the Pod.
+const (
+	envPodName      = "POD_NAME"
+	envPodNamespace = "POD_NAMESPACE"
+	envPodUID       = "POD_UID"
+)
+
+// configure loads the configuration. Without -http-addr a failure is final: it is logged and
+// configure returns ok false (exit status 2). With -http-addr the process stays up, not ready:
+// every failure is logged, counted in nodewatch_config_error{reason}, reported as an Event on
+// the Pod when the Pod is known (a changed one only), and retried every -config-retry, so that a
+// fixed ConfigMap is picked up without a restart. A nil reconciler with ok true means ctx ended
+// first.
+func configure(ctx context.Context, o *options, getenv func(string) string, log *slog.Logger, m *metrics, h *health) (*reconciler, bool) {
+	var stopRecorder func()
+	defer func() {
+		if stopRecorder != nil {
+			stopRecorder()
+		}
+	}()
+	var pod *corev1.ObjectReference
+	if name, ns := getenv(envPodName), getenv(envPodNamespace); name != "" && ns != "" {
+		pod = &corev1.ObjectReference{Kind: "Pod", APIVersion: "v1", Namespace: ns, Name: name, UID: types.UID(getenv(envPodUID))}
+	}
+	var rec record.EventRecorder
+	last := ""
+	for {
+		k, r, err := setupAll(o, getenv, log)
+		if k != nil && rec == nil && pod != nil {
+			rec, stopRecorder = newRecorder(k.core)
+		}
+		m.configError.Reset()
+		if err == nil {
+			h.setConfigErr(nil)
+			if last != "" {
+				log.Info("nodewatch: configuration loaded")
+			}
+			return r, true
+		}
+		reason := configReason(err)
+		m.configError.WithLabelValues(reason).Set(1)
+		if o.httpAddr == "" {
+			log.Error("nodewatch: not started", "reason", reason, "err", err)
+			return nil, false
+		}
+		h.setConfigErr(err)
+		log.Error("nodewatch: not started; not ready, retrying", "reason", reason, "err", err, "retry", o.configRetry)
+		if rec != nil && err.Error() != last {
+			rec.Eventf(pod, corev1.EventTypeWarning, reasonConfigInvalid, "%s: %v; retrying every %s", reason, err, o.configRetry)
+		}
+		last = err.Error()
+		t := time.NewTimer(o.configRetry)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, true
+		case <-t.C:
+		}
+	}
 }
 
 // loadBase reads the base design (the case study when path is empty), drops its nodes and
@@ -206,11 +359,11 @@ func loadBase(path string, log *slog.Logger) (*design.Design, error) {
 	if path != "" {
 		f, err := os.Open(path)
 		if err != nil {
-			return nil, usagef("-design: %w", err)
+			return nil, usagef("design", "-design: %w", err)
 		}
 		defer f.Close()
 		if d, err = design.Load(f); err != nil {
-			return nil, usagef("-design %s: %w", path, err)
+			return nil, usagef("design", "-design %s: %w", path, err)
 		}
 	}
 	if n := len(d.Cluster.Nodes); n > 0 {
@@ -218,7 +371,7 @@ func loadBase(path string, log *slog.Logger) (*design.Design, error) {
 	}
 	d.Cluster.Nodes = nil
 	if _, err := design.Derive(d); err != nil {
-		return nil, usagef("base design %s: %w", orName(path, "(case study)"), err)
+		return nil, usagef("design", "base design %s: %w", orName(path, "(case study)"), err)
 	}
 	return d, nil
 }
@@ -235,17 +388,17 @@ func orName(s, def string) string {
 func switchClients(d *design.Design, o *options, getenv func(string) string, log *slog.Logger) (map[string]*nxos.Client, error) {
 	user, password := getenv(envUser), getenv(envPassword)
 	if user == "" || password == "" {
-		return nil, usagef("set the NX-API credentials in %s and %s", envUser, envPassword)
+		return nil, usagef("credentials", "set the NX-API credentials in %s and %s", envUser, envPassword)
 	}
 	var roots *x509.CertPool
 	if o.ca != "" {
 		pem, err := os.ReadFile(o.ca)
 		if err != nil {
-			return nil, usagef("-ca: %w", err)
+			return nil, usagef("ca", "-ca: %w", err)
 		}
 		roots = x509.NewCertPool()
 		if !roots.AppendCertsFromPEM(pem) {
-			return nil, usagef("-ca %s: no PEM certificate found", o.ca)
+			return nil, usagef("ca", "-ca %s: no PEM certificate found", o.ca)
 		}
 	}
 	known := map[string]bool{}
@@ -287,7 +440,7 @@ func switchClients(d *design.Design, o *options, getenv func(string) string, log
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
-		return nil, &usageError{err}
+		return nil, &usageError{"switches", err}
 	}
 	return clients, nil
 }

@@ -3,10 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"k8s.io/klog/v2"
 
@@ -135,5 +140,92 @@ func TestSetupDefaults(t *testing.T) {
 	}
 	if len(r.Switches) != 4 {
 		t.Errorf("%d switch clients, want 4", len(r.Switches))
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the concurrent writes of a running command.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestConfigErrorKeepsServingNotReady: with -http-addr, a design file that does not parse keeps
+// the process up and not ready, with the reason in the log, /readyz and the metrics, and a fixed
+// file is picked up without a restart.
+func TestConfigErrorKeepsServingNotReady(t *testing.T) {
+	t.Cleanup(func() { klog.SetSlogLogger(discard()) })
+	good, err := os.ReadFile(designFile(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "design.yaml")
+	if err := os.WriteFile(path, []byte("fabric: [unclosed\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"-http-addr", "127.0.0.1:0", "-config-retry", "100ms", "-design", path,
+			"-kubeconfig", writeKubeconfig(t, "ops"), "-id", "r1"}, &stderr, creds)
+	}()
+	addrRE := regexp.MustCompile(`serving /metrics, /healthz and /readyz" addr=(\S+)`)
+	var base string
+	eventually(t, 5*time.Second, "HTTP address logged", func() (bool, string) {
+		m := addrRE.FindStringSubmatch(stderr.String())
+		if m == nil {
+			return false, stderr.String()
+		}
+		base = "http://" + m[1]
+		return true, ""
+	})
+	eventually(t, 5*time.Second, "not ready, naming the design", func() (bool, string) {
+		code, body := get(t, base+"/readyz")
+		return code == http.StatusServiceUnavailable && strings.Contains(body, "design.yaml"), fmt.Sprint(code, body)
+	})
+	if code, body := get(t, base+"/healthz"); code != http.StatusOK {
+		t.Errorf("/healthz = %d %q, want 200: the process is alive", code, body)
+	}
+	if got := scrape(t, base+"/metrics")[`nodewatch_config_error{reason="design"}`]; got != 1 {
+		t.Errorf(`nodewatch_config_error{reason="design"} = %v, want 1`, got)
+	}
+	if !strings.Contains(stderr.String(), `level=ERROR msg="nodewatch: not started; not ready, retrying" reason=design`) {
+		t.Errorf("no error record naming the reason:\n%s", stderr.String())
+	}
+
+	if err := os.WriteFile(path, good, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 5*time.Second, "ready as standby once the file is fixed", func() (bool, string) {
+		code, body := get(t, base+"/readyz")
+		return code == http.StatusOK && strings.Contains(body, "standby"), fmt.Sprint(code, body)
+	})
+	if got, ok := scrape(t, base+"/metrics")[`nodewatch_config_error{reason="design"}`]; ok {
+		t.Errorf(`nodewatch_config_error{reason="design"} = %v after the fix, want no series`, got)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Errorf("exit status %d, want %d", code, exitOK)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not return within 10 s of cancel")
+	}
+	if strings.Contains(stderr.String(), secretPassword) {
+		t.Errorf("stderr shows the NX-API password:\n%s", stderr.String())
 	}
 }

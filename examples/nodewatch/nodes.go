@@ -52,33 +52,28 @@ func viewOf(gw design.AnycastGateway, n *corev1.Node) nodeView {
 	return v
 }
 
-// skippedNode is a labelled Node that does not become a design node, and why.
-type skippedNode struct {
-	Name   string
-	Reason string
-}
-
 // designNodes turns Kubernetes Nodes into the design's node list, sorted by name: every Node
 // carrying calico.LeafPairLabel becomes a node of the pair the label names, with the addresses
 // viewOf finds. Nodes without the label are ignored; labelled Nodes without an InternalIP on
 // either gateway subnet are skipped (they have nothing a leaf could peer with yet) and returned
-// with the reason. A label naming an unknown pair is kept, so that validation reports it.
-func designNodes(gw design.AnycastGateway, nodes []*corev1.Node) ([]design.Node, []skippedNode) {
+// with the problem codeNoAddress. A label naming an unknown pair is kept, so that validation
+// reports it (see isolate).
+func designNodes(gw design.AnycastGateway, nodes []*corev1.Node) ([]design.Node, []nodeProblem) {
 	var out []design.Node
-	var skipped []skippedNode
+	var skipped []nodeProblem
 	for _, n := range nodes {
 		v := viewOf(gw, n)
 		if !v.Labelled {
 			continue
 		}
 		if !v.IPv4.IsValid() && !v.IPv6.IsValid() {
-			skipped = append(skipped, skippedNode{Name: n.Name, Reason: "no InternalIP in the anycast gateway subnets " + subnets(gw)})
+			skipped = append(skipped, nodeProblem{Node: n.Name, Code: codeNoAddress, Message: "no InternalIP in the anycast gateway subnets " + subnets(gw)})
 			continue
 		}
 		out = append(out, design.Node{Name: n.Name, LeafPair: v.Pair, IPv4: v.IPv4, IPv6: v.IPv6})
 	}
 	slices.SortFunc(out, func(a, b design.Node) int { return cmp.Compare(a.Name, b.Name) })
-	slices.SortFunc(skipped, func(a, b skippedNode) int { return cmp.Compare(a.Name, b.Name) })
+	slices.SortFunc(skipped, func(a, b nodeProblem) int { return cmp.Compare(a.Node, b.Node) })
 	return out, skipped
 }
 

@@ -89,9 +89,9 @@ func TestDesignNodes(t *testing.T) {
 			}
 			var names []string
 			for _, s := range skipped {
-				names = append(names, s.Name)
-				if s.Reason == "" {
-					t.Errorf("skipped %s without a reason", s.Name)
+				names = append(names, s.Node)
+				if s.Code != codeNoAddress || s.Message == "" {
+					t.Errorf("skipped %s with code %q message %q, want %q and a message", s.Node, s.Code, s.Message, codeNoAddress)
 				}
 			}
 			if !reflect.DeepEqual(names, tt.skipped) {

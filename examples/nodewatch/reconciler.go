@@ -11,12 +11,11 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
-	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	listersv1 "k8s.io/client-go/listers/core/v1"
 	"k8s.io/client-go/tools/cache"
+	"k8s.io/client-go/tools/record"
 	"k8s.io/client-go/util/workqueue"
 
 	"github.com/nxcalico/nxcalico"
@@ -61,12 +60,25 @@ type reconciler struct {
 	PassTimeout time.Duration
 	// Logger receives the reconciler's records; nil discards.
 	Logger *slog.Logger
+	// Metrics receives the reconciler's metrics; nil keeps them on a registry of its own.
+	Metrics *metrics
+	// Recorder writes Kubernetes Events; nil makes Run record through Core (and reconcile alone
+	// records none).
+	Recorder record.EventRecorder
+	// Health is told the leader's state for /healthz and /readyz; nil ignores it.
+	Health *health
+	// Verify, when set, reads the sessions of the pairs a pass planned after it applied, for the
+	// sessions gauges.
+	Verify bool
 
 	mu       sync.Mutex
 	applied  membership // per pair, the nodes last brought in step; nil = unknown
 	full     bool       // the next pass plans every pair
 	password design.Secret
 	passes   []pass
+	reported map[string]nodeProblem // the problem last reported per skipped Node
+	unusable string                 // the design-wide problem last reported; "" when usable
+	initOnce sync.Once
 }
 
 // pass is the outcome of one reconciliation pass.
@@ -77,7 +89,9 @@ type pass struct {
 	Leaves []string
 	// Changed is true when the pass applied a non-empty plan.
 	Changed bool
-	// Problems is set when the design derived from the Nodes did not validate.
+	// Skipped are the labelled Nodes left out of the design, with their problem.
+	Skipped []nodeProblem
+	// Problems is set when the design is unusable whatever the Nodes say (a *designError).
 	Problems error
 	// Err is the pass's failure; the pass is then retried with backoff.
 	Err error
@@ -88,6 +102,23 @@ func (r *reconciler) logger() *slog.Logger {
 		return r.Logger
 	}
 	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}
+
+// metrics returns r.Metrics, creating it on first use.
+func (r *reconciler) metrics() *metrics {
+	r.initOnce.Do(func() {
+		if r.Metrics == nil {
+			r.Metrics = newMetrics()
+		}
+	})
+	return r.Metrics
+}
+
+// event records an Event on obj when the reconciler has a recorder.
+func (r *reconciler) event(obj *corev1.ObjectReference, eventType, reason, format string, args ...any) {
+	if r.Recorder != nil {
+		r.Recorder.Eventf(obj, eventType, reason, format, args...)
+	}
 }
 
 // history returns the outcome of every pass so far, oldest first.
@@ -104,7 +135,21 @@ func (r *reconciler) Run(ctx context.Context) error {
 	if r.Base == nil {
 		return errors.New("nodewatch: no base design")
 	}
-	return lead(ctx, r.Core, r.Lease, r.logger(), r.work)
+	r.metrics()
+	if r.Recorder == nil {
+		rec, stop := newRecorder(r.Core)
+		defer stop()
+		r.Recorder = rec
+	}
+	if r.Health != nil {
+		r.Health.setRunning(true)
+		defer r.Health.setRunning(false)
+	}
+	return lead(ctx, r.Core, r.Lease, r.logger(), func(ctx context.Context) error {
+		r.metrics().leader.Set(1)
+		defer r.metrics().leader.Set(0)
+		return r.work(ctx)
+	})
 }
 
 // work is what the leader does: start a Node informer filtered on the rack label, feed a
@@ -123,19 +168,22 @@ func (r *reconciler) work(ctx context.Context) error {
 	)
 	defer queue.ShutDown()
 
-	factory := informers.NewSharedInformerFactoryWithOptions(r.Core, 0,
-		informers.WithTweakListOptions(func(o *metav1.ListOptions) { o.LabelSelector = calico.LeafPairLabel }))
-	defer factory.Shutdown()
-	defer cancel() // runs first: the informer stops before factory.Shutdown waits for it
-	informer := factory.Core().V1().Nodes()
-	lister := informer.Lister()
+	informer := nodeInformer(r.Core, r.metrics())
+	var informerDone sync.WaitGroup
+	defer informerDone.Wait()
+	defer cancel() // runs first: the informer stops before its goroutine is waited for
+	lister := listersv1.NewNodeLister(informer.GetIndexer())
+	if r.Health != nil {
+		r.Health.setLeading(true, informer)
+		defer r.Health.setLeading(false, nil)
+	}
 	debounce := r.Debounce
 	if debounce <= 0 {
 		debounce = defaultDebounce
 	}
 	gw := r.Base.Fabric.AnycastGateway
 	enqueue := func() { queue.AddAfter(queueKey, debounce) }
-	if _, err := informer.Informer().AddEventHandler(cache.ResourceEventHandlerFuncs{
+	if _, err := informer.AddEventHandler(cache.ResourceEventHandlerFuncs{
 		AddFunc: func(any) { enqueue() },
 		UpdateFunc: func(oldObj, newObj any) {
 			o, ok1 := oldObj.(*corev1.Node)
@@ -148,14 +196,12 @@ func (r *reconciler) work(ctx context.Context) error {
 	}); err != nil {
 		return fmt.Errorf("nodewatch: watching Nodes: %w", err)
 	}
-	factory.Start(ctx.Done())
-	for typ, ok := range factory.WaitForCacheSync(ctx.Done()) {
-		if !ok {
-			if ctx.Err() != nil {
-				return nil
-			}
-			return fmt.Errorf("nodewatch: the %v informer did not sync", typ)
+	informerDone.Go(func() { informer.RunWithContext(ctx) })
+	if !cache.WaitForCacheSync(ctx.Done(), informer.HasSynced) {
+		if ctx.Err() != nil {
+			return nil
 		}
+		return errors.New("nodewatch: the Node informer did not sync")
 	}
 	log.Info("nodewatch: watching Nodes", "label", calico.LeafPairLabel)
 	queue.Add(queueKey) // the first pass plans every pair
@@ -202,7 +248,7 @@ func (r *reconciler) work(ctx context.Context) error {
 	return nil
 }
 
-// pass runs one reconciliation and records its outcome.
+// pass runs one reconciliation, records its outcome and its metrics.
 func (r *reconciler) pass(ctx context.Context, lister listersv1.NodeLister) pass {
 	timeout := r.PassTimeout
 	if timeout <= 0 {
@@ -212,18 +258,38 @@ func (r *reconciler) pass(ctx context.Context, lister listersv1.NodeLister) pass
 	defer cancel()
 	start := time.Now()
 	p := r.reconcile(ctx, lister)
+	elapsed := time.Since(start)
 	r.mu.Lock()
 	r.passes = append(r.passes, p)
 	r.mu.Unlock()
+	m := r.metrics()
+	switch {
+	case p.Problems != nil:
+		m.passes.WithLabelValues(resultDesignInvalid).Inc()
+	case p.Err != nil:
+		m.passes.WithLabelValues(resultFailed).Inc()
+		m.passErrors.WithLabelValues(errorKind(p.Err)).Inc()
+		if ctx.Err() == nil {
+			r.event(leaseRef(r.Lease), corev1.EventTypeWarning, reasonPassFailed, "pass for pairs %v failed; retrying: %v", p.Pairs, p.Err)
+		}
+	case len(p.Pairs) == 0:
+		m.passes.WithLabelValues(resultInStep).Inc()
+	default:
+		m.passes.WithLabelValues(resultApplied).Inc()
+	}
+	if len(p.Pairs) > 0 {
+		m.passDuration.Observe(elapsed.Seconds())
+	}
 	if p.Err == nil && p.Problems == nil && len(p.Pairs) > 0 {
-		r.logger().Info("nodewatch: pass done", "pairs", p.Pairs, "changed", p.Changed, "elapsed", time.Since(start).Round(time.Millisecond))
+		r.logger().Info("nodewatch: pass done", "pairs", p.Pairs, "changed", p.Changed, "elapsed", elapsed.Round(time.Millisecond))
 	}
 	return p
 }
 
-// reconcile is one pass: derive the design from the Nodes, find the pairs whose nodes changed
-// since the last pass that succeeded, and plan and apply those pairs' leaves and the Calico
-// objects. A design that does not validate is logged and nothing is applied.
+// reconcile is one pass: derive the design from the Nodes, leaving out (and reporting) every Node
+// whose label or addresses the design rejects, find the pairs whose nodes changed since the last
+// pass that succeeded, and plan and apply those pairs' leaves and the Calico objects. Only a
+// design that is unusable whatever the Nodes say stops the pass before anything is applied.
 func (r *reconciler) reconcile(ctx context.Context, lister listersv1.NodeLister) pass {
 	log := r.logger()
 	nodes, err := lister.List(labels.Everything())
@@ -231,22 +297,14 @@ func (r *reconciler) reconcile(ctx context.Context, lister listersv1.NodeLister)
 		return pass{Err: fmt.Errorf("listing Nodes from the cache: %w", err)}
 	}
 	list, skipped := designNodes(r.Base.Fabric.AnycastGateway, nodes)
-	for _, s := range skipped {
-		log.Warn("nodewatch: labelled node skipped", "node", s.Name, "reason", s.Reason)
-	}
-	d := *r.Base
-	d.Cluster.Nodes = list
-	in, err := design.Derive(&d)
+	in, isolated, err := isolate(r.Base, list)
+	skipped = append(skipped, isolated...)
+	r.reportSkipped(nodes, skipped)
 	if err != nil {
-		if ps, ok := design.AsProblems(err); ok {
-			for _, pr := range ps {
-				log.Error("nodewatch: design problem; nothing applied", "problem", pr.Error())
-			}
-		} else {
-			log.Error("nodewatch: design problem; nothing applied", "err", err)
-		}
-		return pass{Problems: err}
+		r.reportDesign(err)
+		return pass{Skipped: skipped, Problems: err}
 	}
+	r.reportDesign(nil)
 
 	want := membershipOf(in)
 	r.mu.Lock()
@@ -259,9 +317,10 @@ func (r *reconciler) reconcile(ctx context.Context, lister listersv1.NodeLister)
 	pairs := affectedPairs(applied, want)
 	if len(pairs) == 0 {
 		log.Debug("nodewatch: every pair in step")
-		return pass{}
+		return pass{Skipped: skipped}
 	}
-	p := r.sync(ctx, in, want, pairs, full)
+	p := r.sync(ctx, lister, in, nodes, applied, want, pairs, full)
+	p.Skipped = skipped
 	if p.Err != nil && full {
 		r.mu.Lock()
 		r.full = true // the resync is still owed
@@ -271,9 +330,12 @@ func (r *reconciler) reconcile(ctx context.Context, lister listersv1.NodeLister)
 }
 
 // sync plans and applies the leaves of pairs and the Calico objects, and on success records
-// want as brought in step for those pairs.
-func (r *reconciler) sync(ctx context.Context, in *design.Intent, want membership, pairs []string, full bool) pass {
+// want as brought in step for those pairs. Every applied change is reported by an Event: a leaf's
+// on the Nodes of its pair that caused it, or on the Lease when no existing Node did (a full
+// pass, a Node deleted).
+func (r *reconciler) sync(ctx context.Context, lister listersv1.NodeLister, in *design.Intent, nodes []*corev1.Node, applied, want membership, pairs []string, full bool) pass {
 	log := r.logger()
+	m := r.metrics()
 	p := pass{Pairs: pairs}
 	password, err := r.bgpPassword(ctx, in)
 	if err != nil {
@@ -282,16 +344,21 @@ func (r *reconciler) sync(ctx context.Context, in *design.Intent, want membershi
 	}
 	sub := scoped(in, pairs)
 	switches := make(map[string]*nxos.Client, len(sub.Leaves))
+	pairOf := make(map[string]string, len(sub.Leaves))
 	for _, l := range sub.Leaves {
 		switches[l.Name] = r.Switches[l.Name]
+		pairOf[l.Name] = l.Pair
 		p.Leaves = append(p.Leaves, l.Name)
 	}
 	log.Info("nodewatch: planning", "pairs", pairs, "leaves", p.Leaves, "nodes", len(in.Nodes))
-	s := &nxcalico.Syncer{Switches: switches, Calico: r.Calico, Nodes: r.Core, Password: password, Logger: log}
+	s := &nxcalico.Syncer{Switches: switches, Calico: r.Calico, Nodes: cachedNodes{r.Core, lister}, Password: password, Logger: log}
 	plan, err := s.Plan(ctx, sub)
 	if err != nil {
 		p.Err = err
 		return p
+	}
+	for _, l := range p.Leaves {
+		m.switches.WithLabelValues(l, "planned").Inc()
 	}
 	if !plan.Empty() {
 		c, u, del := plan.Counts()
@@ -303,6 +370,7 @@ func (r *reconciler) sync(ctx context.Context, in *design.Intent, want membershi
 					log.Info("nodewatch: applied", "result", line)
 				}
 			}
+			r.reportApplied(rep, pairOf, causes(nodes, applied, want, full))
 		}
 		if err != nil {
 			p.Err = err
@@ -322,7 +390,157 @@ func (r *reconciler) sync(ctx context.Context, in *design.Intent, want membershi
 		}
 	}
 	r.mu.Unlock()
+	if r.Verify {
+		r.verify(ctx, s, in, pairs)
+	}
 	return p
+}
+
+// reportApplied counts and reports what Apply did: per leaf an Event on the Nodes of its pair
+// that caused the change (on the Lease when none did), the Calico objects on the Lease, and the
+// Nodes labelled on themselves.
+func (r *reconciler) reportApplied(rep *nxcalico.Report, pairOf map[string]string, cause map[string][]*corev1.Node) {
+	m := r.metrics()
+	for _, l := range rep.Leaves {
+		switch {
+		case l.Err != nil || l.Restored:
+			m.switches.WithLabelValues(l.Switch, "failed").Inc()
+		case l.Applied && !l.Plan.Empty():
+			m.switches.WithLabelValues(l.Switch, "applied").Inc()
+			c, u, d := l.Plan.Counts()
+			m.objects.WithLabelValues("switch", "create").Add(float64(c))
+			m.objects.WithLabelValues("switch", "update").Add(float64(u))
+			m.objects.WithLabelValues("switch", "delete").Add(float64(d))
+		default:
+			continue // unchanged, or not started because another leaf failed
+		}
+		typ, reason, msg := leafText(l, pairOf[l.Switch])
+		if on := cause[pairOf[l.Switch]]; len(on) > 0 {
+			for _, n := range on {
+				r.event(nodeRef(n), typ, reason, "%s", msg)
+			}
+		} else {
+			r.event(leaseRef(r.Lease), typ, reason, "%s", msg)
+		}
+	}
+	if rep.CalicoRemoved != nil || rep.CalicoApplied != nil {
+		c, u, d := calicoCounts(rep)
+		m.objects.WithLabelValues("calico", "create").Add(float64(c))
+		m.objects.WithLabelValues("calico", "update").Add(float64(u))
+		m.objects.WithLabelValues("calico", "delete").Add(float64(d))
+		if c+u+d > 0 {
+			r.event(leaseRef(r.Lease), corev1.EventTypeNormal, reasonCalicoApplied, "calico: %d created, %d updated, %d deleted", c, u, d)
+		}
+	}
+	m.objects.WithLabelValues("node", "update").Add(float64(len(rep.Nodes)))
+	for _, name := range rep.Nodes {
+		r.event(&corev1.ObjectReference{Kind: "Node", APIVersion: "v1", Name: name}, corev1.EventTypeNormal, reasonNodesLabelled, "labels and annotations for its leaf pair applied")
+	}
+}
+
+// causes returns, per pair, the existing Nodes whose join, move or address change made the pair
+// differ from what was applied; none on a full pass (every pair is planned, no Node caused it).
+func causes(nodes []*corev1.Node, applied, want membership, full bool) map[string][]*corev1.Node {
+	if full || applied == nil {
+		return nil
+	}
+	byName := make(map[string]*corev1.Node, len(nodes))
+	for _, n := range nodes {
+		byName[n.Name] = n
+	}
+	out := map[string][]*corev1.Node{}
+	for pair, now := range want {
+		before := map[string]design.Node{}
+		for _, n := range applied[pair] {
+			before[n.Name] = n
+		}
+		for _, n := range now {
+			if old, ok := before[n.Name]; (!ok || old != n) && byName[n.Name] != nil {
+				out[pair] = append(out[pair], byName[n.Name])
+			}
+		}
+	}
+	return out
+}
+
+// reportSkipped reports the labelled Nodes left out of the design: a Warning Event on the Node
+// and a log record when its problem is new or changed, a Normal Event when a Node reported before
+// is taken back, and the nodewatch_nodes_skipped gauge by code.
+func (r *reconciler) reportSkipped(nodes []*corev1.Node, skipped []nodeProblem) {
+	log := r.logger()
+	byName := make(map[string]*corev1.Node, len(nodes))
+	for _, n := range nodes {
+		byName[n.Name] = n
+	}
+	now := make(map[string]nodeProblem, len(skipped))
+	counts := map[design.Code]int{}
+	for _, p := range skipped {
+		if _, dup := now[p.Node]; !dup {
+			now[p.Node] = p // a Node with several problems is reported with its first
+		}
+		counts[p.Code]++
+	}
+	r.mu.Lock()
+	before := r.reported
+	r.reported = now
+	r.mu.Unlock()
+	m := r.metrics()
+	m.nodesSkipped.Reset()
+	for code, n := range counts {
+		m.nodesSkipped.WithLabelValues(string(code)).Set(float64(n))
+	}
+	for name, p := range now {
+		if before[name] == p {
+			continue
+		}
+		log.Warn("nodewatch: labelled node skipped", "node", name, "code", p.Code, "problem", p.Message)
+		if n := byName[name]; n != nil {
+			r.event(nodeRef(n), corev1.EventTypeWarning, reasonNodeSkipped, "left out of the design: %s", p)
+		}
+	}
+	for name := range before {
+		if _, still := now[name]; still {
+			continue
+		}
+		if n := byName[name]; n != nil {
+			log.Info("nodewatch: labelled node taken back into the design", "node", name)
+			r.event(nodeRef(n), corev1.EventTypeNormal, reasonNodeAccepted, "taken back into the design")
+		}
+	}
+}
+
+// reportDesign reports a design-wide problem (err non-nil) or its end (err nil), once per change:
+// a log record, an Event on the Lease and the nodewatch_design_unusable gauge.
+func (r *reconciler) reportDesign(err error) {
+	text := ""
+	if err != nil {
+		text = err.Error()
+	}
+	r.mu.Lock()
+	before := r.unusable
+	r.unusable = text
+	r.mu.Unlock()
+	m := r.metrics()
+	if err == nil {
+		m.designUnusable.Set(0)
+		if before != "" {
+			r.logger().Info("nodewatch: the design is usable again")
+			r.event(leaseRef(r.Lease), corev1.EventTypeNormal, reasonDesignUsable, "the design is usable again; passes apply changes")
+		}
+		return
+	}
+	m.designUnusable.Set(1)
+	if text == before {
+		return
+	}
+	if ps, ok := design.AsProblems(errors.Unwrap(err)); ok {
+		for _, pr := range ps {
+			r.logger().Error("nodewatch: design problem; nothing applied", "problem", pr.Error())
+		}
+	} else {
+		r.logger().Error("nodewatch: design problem; nothing applied", "err", err)
+	}
+	r.event(leaseRef(r.Lease), corev1.EventTypeWarning, reasonDesignUnusable, "nothing is applied until it is fixed: %v", err)
 }
 
 // bgpPassword returns the BGP password when the design names a password secret: the one given,
