@@ -21,8 +21,8 @@ import (
 
 	"github.com/nxcalico/nxcalico"
 	"github.com/nxcalico/nxcalico/calico"
-	"github.com/nxcalico/nxcalico/kit/calicotest"
 	"github.com/nxcalico/nxcalico/design"
+	"github.com/nxcalico/nxcalico/kit/calicotest"
 	"github.com/nxcalico/nxcalico/kit/lab"
 	"github.com/nxcalico/nxcalico/nxos"
 	"github.com/nxcalico/nxcalico/nxos/nxostest"
