@@ -11,11 +11,11 @@ import (
 )
 
 // InstallHint is the one command that installs every package the twin needs on Debian or Ubuntu.
-const InstallHint = "apt-get install -y frr bird iputils-ping"
+const InstallHint = "apt-get install -y frr frr-pythontools bird iputils-ping"
 
 // Binaries the twin runs: name as looked up (a path is checked as is, a bare name on PATH).
 var requiredBinaries = []string{
-	"ip", "/usr/lib/frr/zebra", "/usr/lib/frr/bgpd", "vtysh",
+	"ip", "/usr/lib/frr/zebra", "/usr/lib/frr/bgpd", "vtysh", "/usr/lib/frr/frr-reload.py", "python3",
 	"bird", "bird6", "birdc", "birdc6", "ping",
 }
 
@@ -27,8 +27,9 @@ const (
 )
 
 // Preflight checks that this machine can run a twin: Linux, root with CAP_NET_ADMIN and
-// CAP_SYS_ADMIN, and the binaries of iproute2, FRR (zebra, bgpd, vtysh), BIRD 1.6 (bird, bird6,
-// birdc, birdc6) and iputils-ping. It returns nil, or one error naming everything missing and how
+// CAP_SYS_ADMIN, and the binaries of iproute2, FRR (zebra, bgpd, vtysh, and frr-reload.py from
+// frr-pythontools with python3, which applies a changed configuration without a restart), BIRD
+// 1.6 (bird, bird6, birdc, birdc6) and iputils-ping. It returns nil, or one error naming everything missing and how
 // to install it. Start calls it first.
 func Preflight() error {
 	if runtime.GOOS != "linux" {
@@ -61,7 +62,7 @@ func Preflight() error {
 	if len(missing) == 0 {
 		return nil
 	}
-	return fmt.Errorf("twin: needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN) and the Debian packages frr, bird, iputils-ping; missing: %s; install with: %s",
+	return fmt.Errorf("twin: needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN) and the Debian packages frr, frr-pythontools, bird, iputils-ping; missing: %s; install with: %s",
 		strings.Join(missing, "; "), InstallHint)
 }
 

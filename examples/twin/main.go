@@ -9,9 +9,9 @@
 // real switches and a real cluster, verifies both ends from the daemons, runs the twin's checks
 // and prints the report with the time of every check, then removes everything it created.
 //
-// It needs Linux, root and the Debian packages frr, bird and iputils-ping
-// (apt-get install -y frr bird iputils-ping). Exit status: 0 when every check passed, 1 when
-// one failed or the twin could not run, 2 for wrong usage.
+// It needs Linux, root and the Debian packages frr, frr-pythontools, bird and iputils-ping
+// (apt-get install -y frr frr-pythontools bird iputils-ping). Exit status: 0 when every check
+// passed, 1 when one failed or the twin could not run, 2 for wrong usage.
 package main
 
 import (
