@@ -180,23 +180,26 @@ func (s *Syncer) WaitEstablished(ctx context.Context, in *design.Intent, poll ti
 	)
 	for {
 		v, err := s.Verify(ctx, in)
-		switch {
-		case err == nil:
+		if err == nil {
 			if v.Established() {
 				return v, nil
 			}
 			last, readErr = v, nil
-		case ctx.Err() == nil || !errors.Is(err, ctx.Err()):
-			readErr = err // not merely cut short by the end of ctx
 		}
 		select {
 		case <-ctx.Done():
+			// A read that failed within the last poll interval before ctx ended counts as cut
+			// short by it (a client may refuse a request it predicts will miss the deadline,
+			// with an error that does not wrap the context's).
 			ne := &NotEstablishedError{Last: last, Err: ctx.Err(), ReadErr: readErr}
 			if last != nil {
 				ne.Pending = last.Down()
 			}
 			return last, ne
 		case <-t.C:
+			if err != nil {
+				readErr = err // failed on its own: ctx outlived the interval after it
+			}
 		}
 	}
 }

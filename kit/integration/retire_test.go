@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nxcalico/nxcalico/design/designtest"
+
 	"github.com/nxcalico/nxcalico/design"
 	"github.com/nxcalico/nxcalico/nxos"
 )
@@ -13,7 +15,7 @@ import (
 // remaining pair keeps its sessions; a second plan is empty.
 func TestRetiredPair(t *testing.T) {
 	ctx := testCtx(t)
-	before := derive(t, twoPairs())
+	before := derive(t, designtest.TwoPairs())
 	env := startLab(t, before)
 	first := env.Syncer()
 	p, err := first.Plan(ctx, before)

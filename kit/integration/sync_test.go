@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nxcalico/nxcalico/design/designtest"
+
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 	"github.com/projectcalico/api/pkg/lib/numorstring"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -272,25 +274,6 @@ func TestCaseStudy(t *testing.T) {
 	}
 }
 
-// twoPairs is the case study with a second pair rack2 (Leaf2103, Leaf2104, unique loopbacks) and
-// node03 on it.
-func twoPairs() *design.Design {
-	d := design.CaseStudy()
-	d.Fabric.LeafPairs = append(d.Fabric.LeafPairs, design.LeafPair{
-		Name:             "rack2",
-		RouteTargetColor: design.MustParseRouteTarget("2103:2104"),
-		Leaves: []design.Leaf{
-			{Name: "Leaf2103", RouterID: netip.MustParseAddr("10.2.1.3"), PeeringLoopback: design.Loopback{ID: 1002, Tag: 6789,
-				IPv4: netip.MustParsePrefix("192.168.100.3/32"), IPv6: netip.MustParsePrefix("2001:193:168:1::6/128")}},
-			{Name: "Leaf2104", RouterID: netip.MustParseAddr("10.2.1.4"), PeeringLoopback: design.Loopback{ID: 1002, Tag: 6789,
-				IPv4: netip.MustParsePrefix("192.168.100.4/32"), IPv6: netip.MustParsePrefix("2001:193:168:1::7/128")}},
-		},
-	})
-	d.Cluster.Nodes = append(d.Cluster.Nodes, design.Node{Name: "node03", LeafPair: "rack2",
-		IPv4: netip.MustParseAddr("192.168.1.14"), IPv6: netip.MustParseAddr("2001:192:168:1::14")})
-	return d
-}
-
 // movedLoopback is the case study with Leaf2102's IPv4 peering loopback moved to 192.168.100.9:
 // Calico's peer of the old address goes, a peer of the new one comes.
 func movedLoopback() *design.Design {
@@ -315,7 +298,7 @@ func syncerFor(env *lab.Lab, in *design.Intent) *nxcalico.Syncer {
 func TestApplyOrder(t *testing.T) {
 	t.Run("additions: leaves before Calico peers", func(t *testing.T) {
 		ctx := testCtx(t)
-		in := derive(t, twoPairs())
+		in := derive(t, designtest.TwoPairs())
 		env := startLab(t, in)
 		rec := recordPosts(t, env)
 		s := env.Syncer()
@@ -358,7 +341,7 @@ func TestApplyOrder(t *testing.T) {
 	}{
 		{
 			name:   "remove node02 and the pair rack2",
-			before: twoPairs,
+			before: designtest.TwoPairs,
 			after: func() *design.Design {
 				d := design.CaseStudy()
 				d.Cluster.Nodes = slices.DeleteFunc(d.Cluster.Nodes, func(n design.Node) bool { return n.Name == "node02" })

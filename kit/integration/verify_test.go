@@ -87,7 +87,7 @@ func TestVerifyShowsADownSession(t *testing.T) {
 	}
 	var ne *nxcalico.NotEstablishedError
 	if !errors.As(err, &ne) || ne.Last != w || len(ne.Pending) != 1 || ne.Pending[0].Node != "node01" || ne.ReadErr != nil {
-		t.Errorf("WaitEstablished error %#v, want a *NotEstablishedError naming node01's session", err)
+		t.Errorf("WaitEstablished error %v, want a *NotEstablishedError naming node01's session and no read error", err)
 	}
 
 	// The neighbor comes back: the next report and verification see it.
