@@ -180,26 +180,23 @@ func (s *Syncer) WaitEstablished(ctx context.Context, in *design.Intent, poll ti
 	)
 	for {
 		v, err := s.Verify(ctx, in)
-		if err == nil {
+		switch {
+		case err == nil:
 			if v.Established() {
 				return v, nil
 			}
 			last, readErr = v, nil
+		case !bgp.CutShort(ctx, err):
+			readErr = err
 		}
 		select {
 		case <-ctx.Done():
-			// A read that failed within the last poll interval before ctx ended counts as cut
-			// short by it (a client may refuse a request it predicts will miss the deadline,
-			// with an error that does not wrap the context's).
 			ne := &NotEstablishedError{Last: last, Err: ctx.Err(), ReadErr: readErr}
 			if last != nil {
 				ne.Pending = last.Down()
 			}
 			return last, ne
 		case <-t.C:
-			if err != nil {
-				readErr = err // failed on its own: ctx outlived the interval after it
-			}
 		}
 	}
 }

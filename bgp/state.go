@@ -1,6 +1,8 @@
 package bgp
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -29,4 +31,20 @@ func PollInterval(poll time.Duration) (time.Duration, error) {
 		return DefaultPoll, nil
 	}
 	return poll, nil
+}
+
+// CutShort reports whether a failed read of session state was cut short by the end of ctx rather
+// than failing on its own: ctx has ended, the error wraps the context's, or a client refused to
+// send the request because it would miss ctx's deadline (client-go's rate limiter says so with an
+// error that does not wrap the context's). WaitEstablished reports only reads that failed on
+// their own.
+func CutShort(ctx context.Context, err error) bool {
+	if err == nil {
+		return false
+	}
+	if ctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return true
+	}
+	_, hasDeadline := ctx.Deadline()
+	return hasDeadline && strings.Contains(err.Error(), "would exceed context deadline")
 }

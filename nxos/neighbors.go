@@ -207,28 +207,25 @@ func (c *Client) WaitEstablished(ctx context.Context, vrf string, addrs []netip.
 	)
 	for {
 		ns, err := c.Neighbors(ctx, vrf)
-		if err == nil {
+		switch {
+		case err == nil:
 			last, pending = awaited(vrf, ns, addrs)
 			if len(pending) == 0 {
 				return last, nil
 			}
 			readErr = nil
+		case !bgp.CutShort(ctx, err):
+			readErr = err
 		}
 		t := time.NewTimer(poll)
 		select {
 		case <-ctx.Done():
-			// A read that failed within the last poll interval before ctx ended counts as cut
-			// short by it (a client may refuse a request it predicts will miss the deadline,
-			// with an error that does not wrap the context's).
 			t.Stop()
 			if last == nil {
 				_, pending = awaited(vrf, nil, addrs)
 			}
 			return last, &NotEstablishedError{VRF: vrf, Pending: pending, Err: ctx.Err(), ReadErr: readErr}
 		case <-t.C:
-			if err != nil {
-				readErr = err // failed on its own: ctx outlived the interval after it
-			}
 		}
 	}
 }
