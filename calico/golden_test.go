@@ -3,10 +3,11 @@ package calico
 import (
 	"bytes"
 	"flag"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/nxcalico/nxcalico/internal/golden"
 
 	"sigs.k8s.io/yaml"
 )
@@ -17,22 +18,7 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 // checkGolden compares got with the golden file at path, or writes it with -update.
 func checkGolden(t *testing.T, path string, got []byte) {
 	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./calico/ -run Golden -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the rendering (run with -update to accept):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	golden.File(t, path, got, *update, "go test ./calico/ -run Golden -update")
 }
 
 // renderFiles renders a design's golden files: calico.yaml, nodepatches.yaml and

@@ -1,12 +1,12 @@
 package nxos
 
 import (
-	"bytes"
 	"flag"
-	"os"
+	"maps"
 	"path/filepath"
-	"strconv"
 	"testing"
+
+	"github.com/nxcalico/nxcalico/internal/golden"
 )
 
 // update rewrites golden files instead of comparing with them: go test ./nxos/ -run Golden -update
@@ -37,68 +37,14 @@ func artifacts(t *testing.T, c *LeafConfig) map[string][]byte {
 func TestRenderGolden(t *testing.T) {
 	for _, td := range testDesigns() {
 		t.Run(td.name, func(t *testing.T) {
-			dir := filepath.Join("testdata", "render", td.name)
-			first := map[string][]byte{}
-			for run := range 3 {
+			files := golden.Stable(t, 3, func() map[string][]byte {
+				out := map[string][]byte{}
 				for _, c := range mustRender(t, td.d, td.opts) {
-					for name, data := range artifacts(t, c) {
-						if run == 0 {
-							first[name] = data
-						} else if !bytes.Equal(first[name], data) {
-							t.Fatalf("%s differs between renderings %d and 1: output is not deterministic", name, run+1)
-						}
-					}
+					maps.Copy(out, artifacts(t, c))
 				}
-			}
-			if *update {
-				if err := os.RemoveAll(dir); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.MkdirAll(dir, 0o755); err != nil {
-					t.Fatal(err)
-				}
-				for name, data := range first {
-					if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
-				return
-			}
-			entries, err := os.ReadDir(dir)
-			if err != nil {
-				t.Fatalf("%v (run go test ./nxos/ -run Golden -update)", err)
-			}
-			if len(entries) != len(first) {
-				t.Errorf("%s holds %d files, rendering gives %d", dir, len(entries), len(first))
-			}
-			for name, data := range first {
-				want, err := os.ReadFile(filepath.Join(dir, name))
-				if err != nil {
-					t.Errorf("%v (run go test ./nxos/ -run Golden -update)", err)
-					continue
-				}
-				if !bytes.Equal(want, data) {
-					t.Errorf("%s/%s differs from the rendering:\n%s", dir, name, firstDiff(want, data))
-				}
-			}
+				return out
+			})
+			golden.Dir(t, filepath.Join("testdata", "render", td.name), files, *update, "go test ./nxos/ -run Golden -update")
 		})
 	}
-}
-
-// firstDiff describes the first differing line of two texts.
-func firstDiff(want, got []byte) string {
-	wl, gl := bytes.Split(want, []byte("\n")), bytes.Split(got, []byte("\n"))
-	for i := 0; i < len(wl) || i < len(gl); i++ {
-		var w, g []byte
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if !bytes.Equal(w, g) {
-			return "line " + strconv.Itoa(i+1) + ":\n  golden: " + string(w) + "\n  render: " + string(g)
-		}
-	}
-	return "(same lines)"
 }

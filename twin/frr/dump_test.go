@@ -4,6 +4,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/nxcalico/nxcalico/internal/golden"
+
 	"github.com/nxcalico/nxcalico/design"
 	"github.com/nxcalico/nxcalico/nxos/nxostest"
 )
@@ -24,7 +26,7 @@ func TestDumpedTreeTranslatesLikeRendered(t *testing.T) {
 		want := translateOK(t, lt.tree, opts)
 		got := translateOK(t, s.Dump(), opts)
 		if got.String() != want.String() {
-			t.Errorf("%s: the dumped tree translates differently:\n%s", lt.leaf, firstDiff([]byte(want.String()), []byte(got.String())))
+			t.Errorf("%s: the dumped tree translates differently:\n%s", lt.leaf, golden.FirstDiff([]byte(want.String()), []byte(got.String())))
 		}
 		if !slices.Equal(got.Unmapped(), want.Unmapped()) {
 			t.Errorf("%s: Unmapped of the dumped tree:\n%q\nof the rendered tree:\n%q", lt.leaf, got.Unmapped(), want.Unmapped())

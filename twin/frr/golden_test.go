@@ -1,16 +1,15 @@
 package frr
 
 import (
-	"bytes"
 	"flag"
-	"fmt"
 	"net/netip"
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/nxcalico/nxcalico/internal/golden"
 
 	"github.com/nxcalico/nxcalico/design"
 	"github.com/nxcalico/nxcalico/nxos"
@@ -119,69 +118,8 @@ func goldenFiles(t *testing.T, leaves []leafTree) map[string][]byte {
 func TestTranslateGolden(t *testing.T) {
 	for name := range allTrees(t) {
 		t.Run(name, func(t *testing.T) {
-			var first map[string][]byte
-			for run := range 3 {
-				got := goldenFiles(t, allTrees(t)[name])
-				if run == 0 {
-					first = got
-					continue
-				}
-				for k, v := range got {
-					if !bytes.Equal(first[k], v) {
-						t.Fatalf("%s differs between translations 1 and %d", k, run+1)
-					}
-				}
-			}
-			dir := filepath.Join("testdata", "golden", name)
-			if *update {
-				if err := os.RemoveAll(dir); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.MkdirAll(dir, 0o755); err != nil {
-					t.Fatal(err)
-				}
-				for k, v := range first {
-					if err := os.WriteFile(filepath.Join(dir, k), v, 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
-				return
-			}
-			entries, err := os.ReadDir(dir)
-			if err != nil {
-				t.Fatalf("%v (run go test ./twin/frr/ -run Golden -update)", err)
-			}
-			if len(entries) != len(first) {
-				t.Errorf("%s holds %d files, translation gives %d", dir, len(entries), len(first))
-			}
-			for k, v := range first {
-				want, err := os.ReadFile(filepath.Join(dir, k))
-				if err != nil {
-					t.Errorf("%v (run go test ./twin/frr/ -run Golden -update)", err)
-					continue
-				}
-				if !bytes.Equal(want, v) {
-					t.Errorf("%s/%s differs from the translation:\n%s", dir, k, firstDiff(want, v))
-				}
-			}
+			files := golden.Stable(t, 3, func() map[string][]byte { return goldenFiles(t, allTrees(t)[name]) })
+			golden.Dir(t, filepath.Join("testdata", "golden", name), files, *update, "go test ./twin/frr/ -run Golden -update")
 		})
 	}
-}
-
-// firstDiff describes the first differing line of two texts.
-func firstDiff(want, got []byte) string {
-	wl, gl := bytes.Split(want, []byte("\n")), bytes.Split(got, []byte("\n"))
-	for i := 0; i < len(wl) || i < len(gl); i++ {
-		var w, g []byte
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if !bytes.Equal(w, g) {
-			return fmt.Sprintf("line %s:\n  golden:    %s\n  translate: %s", strconv.Itoa(i+1), w, g)
-		}
-	}
-	return "(same lines)"
 }
