@@ -115,6 +115,7 @@ func (d *Design) Clone() *Design {
 	for i := range c.Fabric.LeafPairs {
 		c.Fabric.LeafPairs[i].Leaves = slices.Clone(d.Fabric.LeafPairs[i].Leaves)
 	}
+	c.Fabric.RetiredLeaves = slices.Clone(d.Fabric.RetiredLeaves)
 	c.Cluster.Nodes = slices.Clone(d.Cluster.Nodes)
 	c.Cluster.IPPools = slices.Clone(d.Cluster.IPPools)
 	c.Cluster.ServiceClusterIPs = slices.Clone(d.Cluster.ServiceClusterIPs)

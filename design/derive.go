@@ -82,6 +82,7 @@ func derive(d *Design) *Intent {
 			MaximumPathsIBGP: d.Peering.MaximumPathsIBGP,
 			GracefulRestart:  d.Peering.GracefulRestart,
 			Names:            ownedNames(&d.Peering),
+			Retired:          retired(d.Fabric.RetiredLeaves),
 		},
 		Pairs:  make([]PairIntent, 0, len(pairs)),
 		Leaves: make([]LeafIntent, 0, 2*len(pairs)),
@@ -204,6 +205,14 @@ func (dv *deriver) leaf(pair *LeafPair, leaf *Leaf, nodes []*Node) LeafIntent {
 		slices.SortFunc(fam, func(a, b Neighbor) int { return a.Addr.Compare(b.Addr) })
 	}
 	return li
+}
+
+// retired returns the retired leaf names sorted, nil when there are none.
+func retired(names []string) []string {
+	if len(names) == 0 {
+		return nil
+	}
+	return slices.Sorted(slices.Values(names))
 }
 
 // ownedNames lists every leaf object name the peering settings give, in use or not.

@@ -223,6 +223,26 @@ func TestDeriveDoesNotModifyInput(t *testing.T) {
 	}
 }
 
+// TestDeriveRetiredLeaves carries the retired leaves into the fabric intent, sorted, without
+// touching the design's list; a design without any has none.
+func TestDeriveRetiredLeaves(t *testing.T) {
+	if got := mustDerive(t, CaseStudy()).Fabric.Retired; got != nil {
+		t.Errorf("Fabric.Retired = %q for a design without retired leaves, want nil", got)
+	}
+	d := CaseStudy()
+	d.Fabric.RetiredLeaves = []string{"Leaf2202", "Leaf2201", "Leaf1901"}
+	in := mustDerive(t, d)
+	if want := []string{"Leaf1901", "Leaf2201", "Leaf2202"}; !slices.Equal(in.Fabric.Retired, want) {
+		t.Errorf("Fabric.Retired = %q, want %q", in.Fabric.Retired, want)
+	}
+	if want := []string{"Leaf2202", "Leaf2201", "Leaf1901"}; !slices.Equal(d.Fabric.RetiredLeaves, want) {
+		t.Errorf("Derive reordered the design's retiredLeaves: %q", d.Fabric.RetiredLeaves)
+	}
+	if in.Leaf("Leaf2201") != nil || len(in.Leaves) != 2 {
+		t.Errorf("a retired leaf became a leaf of the intent: %d leaves", len(in.Leaves))
+	}
+}
+
 func TestDeriveRejectsInvalid(t *testing.T) {
 	d := CaseStudy()
 	d.Cluster.ASN = d.Fabric.ASN

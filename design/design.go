@@ -26,6 +26,11 @@ type Fabric struct {
 	AnycastGateway AnycastGateway `json:"anycastGateway"`
 	// LeafPairs are the vPC pairs the nodes attach to. At least one.
 	LeafPairs []LeafPair `json:"leafPairs"`
+	// RetiredLeaves names the leaves that have left the design and still hold what it configured
+	// for the node sessions: a client that applies the design (a Syncer's Retired) removes it
+	// there. Each is a leaf name (as Leaf.Name), listed once and not a leaf of LeafPairs, ignoring
+	// case. Optional; drop a name once its leaf is cleaned up or gone.
+	RetiredLeaves []string `json:"retiredLeaves,omitempty"`
 }
 
 // AnycastGateway is the distributed anycast-gateway SVI facing the nodes: the same VLAN and gateway

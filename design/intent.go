@@ -36,6 +36,9 @@ type FabricIntent struct {
 	// or not (the IPv6 template of a design without IPv6, say). Objects so named belong to the
 	// design: when a family or a filter goes away, prune removes what it left behind.
 	Names OwnedNames
+	// Retired are the leaves that have left the design (Fabric.RetiredLeaves), sorted: what the
+	// design owned on them for the node sessions is to be removed (see nxos.RetireConfig).
+	Retired []string
 }
 
 // PairIntent is one leaf pair and the nodes attached to it.

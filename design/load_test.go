@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -136,6 +137,41 @@ peering:
 	})
 }
 
+// TestLoadRetiredLeaves reads fabric.retiredLeaves strictly: a list of names, each a string; a
+// misspelt key or an undecodable item is one problem, and the rules that need it are skipped.
+func TestLoadRetiredLeaves(t *testing.T) {
+	base, err := os.ReadFile("testdata/casestudy.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	with := func(line string) string {
+		return strings.Replace(string(base), "  leafPairs:\n", "  "+line+"\n  leafPairs:\n", 1)
+	}
+	d, err := Load(strings.NewReader(with("retiredLeaves: [Leaf2202x, Leaf1901]")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"Leaf2202x", "Leaf1901"}; !slices.Equal(d.Fabric.RetiredLeaves, want) {
+		t.Errorf("RetiredLeaves = %q, want %q", d.Fabric.RetiredLeaves, want)
+	}
+	tests := []struct {
+		line string
+		want []string
+	}{
+		{"retiredLeaves: Leaf1901", []string{`fabric.retiredLeaves: invalid-value: want a list, got the string "Leaf1901"`}},
+		{"retiredLeaves: [Leaf1901, 2101, Leaf2101]", []string{
+			`fabric.retiredLeaves[1]: invalid-value: want a string, got the number 2101 (quote it to keep it as text)`,
+			`fabric.retiredLeaves[2]: retired-in-use: retired leaf "Leaf2101" is a leaf of the design (fabric.leafPairs[0].leaves[0], "Leaf2101"); a leaf is either in a leaf pair or retired, and only a leaf that has left the design is retired`,
+		}},
+		{"retiredLeafs: [Leaf2101]", []string{`fabric.retiredLeafs: unknown-field: "retiredLeafs" is not a field of fabric (did you mean "retiredLeaves"?)`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.line, func(t *testing.T) {
+			checkLines(t, loadProblems(t, with(tt.line)), tt.want)
+		})
+	}
+}
+
 func TestLoadNumbersAndStrings(t *testing.T) {
 	d, err := Load(strings.NewReader(`
 fabric: {asn: "64086.59904", vrf: "001", anycastGateway: {vlan: "Vlan3001"}}
@@ -222,6 +258,7 @@ func TestMarshalRoundTrip(t *testing.T) {
 	full.Peering.PasswordSecret = &SecretRef{Namespace: "calico-system", Name: "bgp-auth", Key: "password"}
 	full.Peering.AdvertiseDefaultRoute = Bool(false)
 	full.Cluster.Name = "yes"
+	full.Fabric.RetiredLeaves = []string{"Leaf2201", "null", "1.10"}
 	designs["every field"] = full
 	for name, d := range designs {
 		t.Run(name, func(t *testing.T) {

@@ -42,6 +42,7 @@ const (
 	CodeUnsafeAdvertisement     Code = "unsafe-advertisement"        // a prefix sent to the nodes overlaps a pool, service range, gateway subnet or loopback
 	CodeUnfilteredLoopbacks     Code = "unfiltered-loopbacks"        // route filters off with static node routes: the leaves send their loopbacks over the sessions that use them
 	CodeTunnelToLeaf            Code = "tunnel-to-leaf"              // an IPIP pool with advertisePodBlocks: calico-node would tunnel pod traffic to a leaf
+	CodeRetiredInUse            Code = "retired-in-use"              // a retired leaf that is still a leaf of the design
 	CodeRequired                Code = "required"                    // a field that must be set is missing
 	CodeInvalidValue            Code = "invalid-value"               // a value outside the field's allowed set
 )

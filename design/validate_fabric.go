@@ -34,6 +34,34 @@ func (v *validator) fabric() {
 	for i := range f.LeafPairs {
 		v.pair(i, colors, leafNames, routerIDs)
 	}
+	v.retiredLeaves(leafNames)
+}
+
+// retiredLeaves checks the names of the retired leaves: each a valid leaf name, listed once, and
+// not a leaf of the design, ignoring case as leaf names are compared. leafNames are the design's
+// leaves by lower-case name.
+func (v *validator) retiredLeaves(leafNames map[string]leafRef) {
+	if v.unknown("fabric.retiredLeaves") {
+		return
+	}
+	names := v.d.Fabric.RetiredLeaves
+	seen := make(map[string]int, len(names))
+	for i, name := range names {
+		path := "fabric.retiredLeaves[" + itoa(i) + "]"
+		if v.unknown(path) || !v.nameCheck(path, "retired leaf name", name, checkLeafName(name)) {
+			continue
+		}
+		key := strings.ToLower(name)
+		if first, dup := seen[key]; dup {
+			v.add(path, CodeDuplicateName, "retired leaf %q is also listed at fabric.retiredLeaves[%d] (%q); list each retired leaf once", name, first, names[first])
+			continue
+		}
+		seen[key] = i
+		if ref, inUse := leafNames[key]; inUse {
+			v.add(path, CodeRetiredInUse, "retired leaf %q is a leaf of the design (%s, %q); a leaf is either in a leaf pair or retired, and only a leaf that has left the design is retired",
+				name, leafPath(ref.pair, ref.leaf), v.leafName(ref))
+		}
+	}
 }
 
 // pair checks leaf pair i and its leaves.

@@ -178,6 +178,19 @@ func TestValidateCodes(t *testing.T) {
 		{"two pools, one name", func(d *Design) { d.Cluster.IPPools[1].Name = "pods-v4" }, []want{{"cluster.ipPools[1].name", CodeDuplicateName, `IP pool name "pods-v4" is also the name of cluster.ipPools[0]`}}},
 		{"one template for both families", func(d *Design) { d.Peering.Templates = Templates{IPv4: "CALICO", IPv6: "CALICO"} }, []want{{"peering.templates.ipv6", CodeDuplicateName, "the two templates must differ"}}},
 
+		// retired leaves: valid names, each once, none a leaf of the design
+		{"retired leaves every mistake at once", func(d *Design) {
+			d.Fabric.RetiredLeaves = []string{"leaf9", "LEAF2", "", "leaf 8", "Leaf9", "leaf7"}
+		}, []want{
+			{"fabric.retiredLeaves[1]", CodeRetiredInUse, `retired leaf "LEAF2" is a leaf of the design (fabric.leafPairs[0].leaves[1], "leaf2")`},
+			{"fabric.retiredLeaves[2]", CodeRequired, "the retired leaf name is missing"},
+			{"fabric.retiredLeaves[3]", CodeInvalidName, `retired leaf name "leaf 8" has ' ' at offset 4`},
+			{"fabric.retiredLeaves[4]", CodeDuplicateName, `retired leaf "Leaf9" is also listed at fabric.retiredLeaves[0] ("leaf9")`},
+		}},
+		{"retired leaf still in a pair", func(d *Design) { d.Fabric.RetiredLeaves = []string{"leaf1"} },
+			[]want{{"fabric.retiredLeaves[0]", CodeRetiredInUse, "a leaf is either in a leaf pair or retired"}}},
+		{"retired leaves that left the design", func(d *Design) { d.Fabric.RetiredLeaves = []string{"leaf9", "leaf3"} }, nil},
+
 		// duplicate-router-id
 		{"two leaves, one router ID", func(d *Design) { d.Fabric.LeafPairs[0].Leaves[1].RouterID = addr("10.2.1.1") }, []want{{"fabric.leafPairs[0].leaves[1].routerID", CodeDuplicateRouterID, `router ID 10.2.1.1 is also the router ID of leaf "leaf1"`}}},
 

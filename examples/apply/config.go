@@ -26,6 +26,7 @@ type config struct {
 	designPath   string
 	intent       *design.Intent
 	switches     map[string]string // NX-API URL by leaf name
+	retired      map[string]string // NX-API URL by retired leaf name (fabric.retiredLeaves)
 	credentials  nxos.Credentials
 	caFile       string
 	roots        *x509.CertPool // nil: the system roots
@@ -81,7 +82,7 @@ func (c *command) parse(args []string) (*config, int, bool) {
 	fs := flag.NewFlagSet("apply", flag.ContinueOnError)
 	fs.SetOutput(c.stderr)
 	fs.StringVar(&cfg.designPath, "design", "", "the design `FILE` (YAML); required")
-	fs.Var(&switches, "switch", "leaf NAME's NX-API URL as `NAME=URL` (repeatable); overrides the design's management field")
+	fs.Var(&switches, "switch", "leaf NAME's NX-API URL as `NAME=URL` (repeatable); overrides the design's management field; required for each retired leaf")
 	fs.StringVar(&cfg.caFile, "ca", "", "also trust the CA certificates in this PEM `FILE` for the switches")
 	fs.BoolVar(&cfg.insecure, "insecure", false, "do not verify the switches' TLS certificates (unsafe)")
 	fs.StringVar(&cfg.kubeconfig, "kubeconfig", "", "kubeconfig `FILE` (default: KUBECONFIG, else ~/.kube/config, else in-cluster)")
@@ -159,7 +160,7 @@ func (c *command) parse(args []string) (*config, int, bool) {
 		default:
 			cfg.intent = in
 			var bad []string
-			cfg.switches, bad = switchURLs(in, switches)
+			cfg.switches, cfg.retired, bad = switchURLs(in, switches)
 			problems = append(problems, bad...)
 		}
 	}
@@ -181,40 +182,50 @@ func loadDesign(path string) (*design.Intent, error) {
 	return design.Derive(d)
 }
 
-// switchURLs returns every leaf's NX-API URL: its management field, overridden by -switch. The
-// second result describes every problem: a -switch naming no leaf or given twice, a URL that is
-// not scheme://host[:port], a leaf left without URL.
-func switchURLs(in *design.Intent, flags switchFlags) (map[string]string, []string) {
-	urls := make(map[string]string, len(in.Leaves))
+// switchURLs returns every leaf's NX-API URL, its management field overridden by -switch, and
+// every retired leaf's (fabric.retiredLeaves), which only -switch gives. The third result
+// describes every problem: a -switch naming neither a leaf nor a retired leaf, or given twice, a
+// URL that is not scheme://host[:port], a leaf or retired leaf left without URL.
+func switchURLs(in *design.Intent, flags switchFlags) (leaves, retired map[string]string, problems []string) {
+	leaves = make(map[string]string, len(in.Leaves))
+	retired = make(map[string]string, len(in.Fabric.Retired))
 	for _, l := range in.Leaves {
 		if l.Management != "" {
-			urls[l.Name] = l.Management
+			leaves[l.Name] = l.Management
 		}
 	}
-	var problems []string
 	seen := map[string]bool{}
 	var leafNames []string
 	for _, l := range in.Leaves {
 		leafNames = append(leafNames, l.Name)
 	}
+	known := "leaves: " + strings.Join(leafNames, ", ")
+	if len(in.Fabric.Retired) > 0 {
+		known += "; retired: " + strings.Join(in.Fabric.Retired, ", ")
+	}
 	for _, f := range flags {
 		name, u, _ := strings.Cut(f, "=")
+		isRetired := slices.Contains(in.Fabric.Retired, name)
 		switch {
-		case in.Leaf(name) == nil:
-			problems = append(problems, fmt.Sprintf("-switch %s: %q is not a leaf of the design (leaves: %s)", name, name, strings.Join(leafNames, ", ")))
+		case in.Leaf(name) == nil && !isRetired:
+			problems = append(problems, fmt.Sprintf("-switch %s: %q is not a leaf of the design (%s)", name, name, known))
 		case seen[name]:
 			problems = append(problems, fmt.Sprintf("-switch %s: given twice", name))
 		default:
 			if err := checkURL(u); err != nil {
 				problems = append(problems, fmt.Sprintf("-switch %s: %v", name, err))
 			}
-			urls[name] = u
+			if isRetired {
+				retired[name] = u
+			} else {
+				leaves[name] = u
+			}
 		}
 		seen[name] = true
 	}
 	var without []string
 	for _, l := range in.Leaves {
-		if urls[l.Name] == "" {
+		if leaves[l.Name] == "" {
 			without = append(without, l.Name)
 		}
 	}
@@ -222,8 +233,18 @@ func switchURLs(in *design.Intent, flags switchFlags) (map[string]string, []stri
 		problems = append(problems, fmt.Sprintf("no NX-API URL for leaf %s: set its management field in the design or pass -switch NAME=URL",
 			strings.Join(without, ", ")))
 	}
+	without = without[:0]
+	for _, name := range in.Fabric.Retired {
+		if retired[name] == "" {
+			without = append(without, name)
+		}
+	}
+	if len(without) > 0 {
+		problems = append(problems, fmt.Sprintf("no NX-API URL for retired leaf %s: pass -switch NAME=URL, so that what the design configured there is removed (or drop the name from fabric.retiredLeaves once that is done)",
+			strings.Join(without, ", ")))
+	}
 	slices.Sort(problems)
-	return urls, problems
+	return leaves, retired, problems
 }
 
 // checkURL accepts an http(s) URL with a host and nothing else, without showing credentials a

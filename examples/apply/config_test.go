@@ -24,6 +24,9 @@ func TestConfigurationErrors(t *testing.T) {
 	bad.Cluster.Nodes[1].IPv4 = bad.Cluster.Nodes[0].IPv4
 	bad.Fabric.LeafPairs[0].Leaves[0].Management = "ftp://leaf"
 	badDesign := writeDesign(t, bad)
+	withRetired := design.CaseStudy()
+	withRetired.Fabric.RetiredLeaves = []string{"Leaf2104", "Leaf2103"}
+	retiredDesign := writeDesign(t, withRetired)
 	notPEM := filepath.Join(t.TempDir(), "ca.pem")
 	if err := os.WriteFile(notPEM, []byte("not a certificate\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -46,6 +49,10 @@ func TestConfigurationErrors(t *testing.T) {
 			[]string{"no NX-API URL for leaf Leaf2102:", "-switch NAME=URL"}, []string{"Leaf2101,"}},
 		{"no leaf has a URL", credentials(), []string{"-design", caseStudy},
 			[]string{"no NX-API URL for leaf Leaf2101, Leaf2102:"}, nil},
+		{"a retired leaf without URL", credentials(), append([]string{"-design", retiredDesign, "-switch", "Leaf2103=https://127.0.0.1:3"}, both...),
+			[]string{"no NX-API URL for retired leaf Leaf2104: pass -switch NAME=URL"}, []string{"Leaf2103:", "leaf Leaf2103,"}},
+		{"a -switch for a leaf neither in the design nor retired", credentials(), append([]string{"-design", retiredDesign, "-switch", "Leaf2103=https://127.0.0.1:3", "-switch", "Leaf2104=https://127.0.0.1:4", "-switch", "Leaf2105=https://127.0.0.1:5"}, both...),
+			[]string{`-switch Leaf2105: "Leaf2105" is not a leaf of the design (leaves: Leaf2101, Leaf2102; retired: Leaf2103, Leaf2104)`}, nil},
 		{"unknown leaf", credentials(), append([]string{"-design", caseStudy, "-switch", "Leaf9=https://10.0.0.9"}, both...),
 			[]string{`-switch Leaf9: "Leaf9" is not a leaf of the design (leaves: Leaf2101, Leaf2102)`}, nil},
 		{"leaf given twice", credentials(), append([]string{"-design", caseStudy, "-switch", "Leaf2101=https://10.0.0.9"}, both...),
@@ -98,27 +105,41 @@ func TestConfigurationErrors(t *testing.T) {
 }
 
 // TestSwitchURLs checks where every leaf's URL comes from: the design's management field,
-// overridden or completed by -switch.
+// overridden or completed by -switch; a retired leaf's comes from -switch alone.
 func TestSwitchURLs(t *testing.T) {
 	tests := []struct {
 		name       string
 		management map[string]string
+		retired    []string // fabric.retiredLeaves
 		flags      switchFlags
 		want       map[string]string
+		wantRet    map[string]string
 		problems   []string
 	}{
-		{"design only", map[string]string{"Leaf2101": "https://10.0.0.1", "Leaf2102": "https://10.0.0.2"}, nil,
-			map[string]string{"Leaf2101": "https://10.0.0.1", "Leaf2102": "https://10.0.0.2"}, nil},
-		{"flag overrides", map[string]string{"Leaf2101": "https://10.0.0.1", "Leaf2102": "https://10.0.0.2"}, switchFlags{"Leaf2102=https://leaf2102.lab:8443"},
-			map[string]string{"Leaf2101": "https://10.0.0.1", "Leaf2102": "https://leaf2102.lab:8443"}, nil},
-		{"flag completes", map[string]string{"Leaf2101": "https://10.0.0.1"}, switchFlags{"Leaf2102=https://10.0.0.2"},
-			map[string]string{"Leaf2101": "https://10.0.0.1", "Leaf2102": "https://10.0.0.2"}, nil},
-		{"one missing", map[string]string{"Leaf2101": "https://10.0.0.1"}, nil,
-			map[string]string{"Leaf2101": "https://10.0.0.1"},
+		{"design only", map[string]string{"Leaf2101": "https://10.0.0.1", "Leaf2102": "https://10.0.0.2"}, nil, nil,
+			map[string]string{"Leaf2101": "https://10.0.0.1", "Leaf2102": "https://10.0.0.2"}, map[string]string{}, nil},
+		{"flag overrides", map[string]string{"Leaf2101": "https://10.0.0.1", "Leaf2102": "https://10.0.0.2"}, nil, switchFlags{"Leaf2102=https://leaf2102.lab:8443"},
+			map[string]string{"Leaf2101": "https://10.0.0.1", "Leaf2102": "https://leaf2102.lab:8443"}, map[string]string{}, nil},
+		{"flag completes", map[string]string{"Leaf2101": "https://10.0.0.1"}, nil, switchFlags{"Leaf2102=https://10.0.0.2"},
+			map[string]string{"Leaf2101": "https://10.0.0.1", "Leaf2102": "https://10.0.0.2"}, map[string]string{}, nil},
+		{"one missing", map[string]string{"Leaf2101": "https://10.0.0.1"}, nil, nil,
+			map[string]string{"Leaf2101": "https://10.0.0.1"}, map[string]string{},
 			[]string{"no NX-API URL for leaf Leaf2102: set its management field in the design or pass -switch NAME=URL"}},
-		{"flag names no leaf", map[string]string{"Leaf2101": "https://10.0.0.1", "Leaf2102": "https://10.0.0.2"}, switchFlags{"leaf2101=https://10.0.0.3"},
-			map[string]string{"Leaf2101": "https://10.0.0.1", "Leaf2102": "https://10.0.0.2"},
+		{"flag names no leaf", map[string]string{"Leaf2101": "https://10.0.0.1", "Leaf2102": "https://10.0.0.2"}, nil, switchFlags{"leaf2101=https://10.0.0.3"},
+			map[string]string{"Leaf2101": "https://10.0.0.1", "Leaf2102": "https://10.0.0.2"}, map[string]string{},
 			[]string{`-switch leaf2101: "leaf2101" is not a leaf of the design (leaves: Leaf2101, Leaf2102)`}},
+		{"retired leaves from -switch", map[string]string{"Leaf2101": "https://10.0.0.1", "Leaf2102": "https://10.0.0.2"}, []string{"Leaf2104", "Leaf2103"},
+			switchFlags{"Leaf2104=https://10.0.0.4", "Leaf2103=https://10.0.0.3"},
+			map[string]string{"Leaf2101": "https://10.0.0.1", "Leaf2102": "https://10.0.0.2"},
+			map[string]string{"Leaf2103": "https://10.0.0.3", "Leaf2104": "https://10.0.0.4"}, nil},
+		{"retired leaf without -switch", map[string]string{"Leaf2101": "https://10.0.0.1", "Leaf2102": "https://10.0.0.2"}, []string{"Leaf2104", "Leaf2103"},
+			switchFlags{"Leaf2104=https://10.0.0.4"},
+			map[string]string{"Leaf2101": "https://10.0.0.1", "Leaf2102": "https://10.0.0.2"}, map[string]string{"Leaf2104": "https://10.0.0.4"},
+			[]string{"no NX-API URL for retired leaf Leaf2103: pass -switch NAME=URL, so that what the design configured there is removed (or drop the name from fabric.retiredLeaves once that is done)"}},
+		{"flag names neither a leaf nor a retired leaf", map[string]string{"Leaf2101": "https://10.0.0.1", "Leaf2102": "https://10.0.0.2"}, []string{"Leaf2103"},
+			switchFlags{"Leaf2103=https://10.0.0.3", "Leaf2105=https://10.0.0.5", "Leaf2103=https://10.0.0.6"},
+			map[string]string{"Leaf2101": "https://10.0.0.1", "Leaf2102": "https://10.0.0.2"}, map[string]string{"Leaf2103": "https://10.0.0.3"},
+			[]string{`-switch Leaf2103: given twice`, `-switch Leaf2105: "Leaf2105" is not a leaf of the design (leaves: Leaf2101, Leaf2102; retired: Leaf2103)`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -127,9 +148,13 @@ func TestSwitchURLs(t *testing.T) {
 				leaf := &d.Fabric.LeafPairs[0].Leaves[i]
 				leaf.Management = tt.management[leaf.Name]
 			}
-			got, problems := switchURLs(derive(t, d), tt.flags)
+			d.Fabric.RetiredLeaves = tt.retired
+			got, retired, problems := switchURLs(derive(t, d), tt.flags)
 			if !maps.Equal(got, tt.want) {
 				t.Errorf("URLs %v, want %v", got, tt.want)
+			}
+			if !maps.Equal(retired, tt.wantRet) {
+				t.Errorf("retired URLs %v, want %v", retired, tt.wantRet)
 			}
 			if !slices.Equal(problems, tt.problems) {
 				t.Errorf("problems %q, want %q", problems, tt.problems)

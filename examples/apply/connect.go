@@ -21,6 +21,7 @@ const switchTimeout = 60 * time.Second
 // clients are the configured clients of a run; making them does no I/O.
 type clients struct {
 	switches map[string]*nxos.Client
+	retired  map[string]*nxos.Client // the retired leaves' switches
 	kube     *rest.Config
 	calico   *calico.Client
 	core     kubernetes.Interface // nil when neither Node labels nor a password secret need it
@@ -29,19 +30,20 @@ type clients struct {
 // connect builds the switch and cluster clients from cfg. Its errors are configuration errors:
 // no request has been made.
 func (c *command) connect(cfg *config) (*clients, error) {
-	cl := &clients{switches: make(map[string]*nxos.Client, len(cfg.switches))}
+	cl := &clients{switches: make(map[string]*nxos.Client, len(cfg.switches)), retired: make(map[string]*nxos.Client, len(cfg.retired))}
 	for _, l := range cfg.intent.Leaves {
-		sw, err := nxos.NewClient(nxos.Options{
-			URL:         cfg.switches[l.Name],
-			Credentials: cfg.credentials,
-			Insecure:    cfg.insecure,
-			RootCAs:     cfg.roots,
-			Timeout:     switchTimeout,
-		})
+		sw, err := cfg.switchClient(cfg.switches[l.Name])
 		if err != nil {
 			return nil, fmt.Errorf("leaf %s: %w", l.Name, err)
 		}
 		cl.switches[l.Name] = sw
+	}
+	for _, name := range cfg.intent.Fabric.Retired {
+		sw, err := cfg.switchClient(cfg.retired[name])
+		if err != nil {
+			return nil, fmt.Errorf("retired leaf %s: %w", name, err)
+		}
+		cl.retired[name] = sw
 	}
 	var err error
 	if cl.kube, err = c.kubeConfig(cfg); err != nil {
@@ -56,6 +58,17 @@ func (c *command) connect(cfg *config) (*clients, error) {
 		}
 	}
 	return cl, nil
+}
+
+// switchClient returns the NX-API client of the switch at url.
+func (cfg *config) switchClient(url string) (*nxos.Client, error) {
+	return nxos.NewClient(nxos.Options{
+		URL:         url,
+		Credentials: cfg.credentials,
+		Insecure:    cfg.insecure,
+		RootCAs:     cfg.roots,
+		Timeout:     switchTimeout,
+	})
 }
 
 // kubeConfig loads the cluster configuration by client-go's standard rules: -kubeconfig, else
@@ -77,6 +90,7 @@ func (c *command) kubeConfig(cfg *config) (*rest.Config, error) {
 func (cl *clients) syncer(cfg *config, progress func(nxcalico.Step)) *nxcalico.Syncer {
 	s := &nxcalico.Syncer{
 		Switches:     cl.switches,
+		Retired:      cl.retired,
 		Calico:       cl.calico,
 		Concurrency:  cfg.concurrency,
 		AllOrNothing: cfg.allOrNothing,

@@ -67,7 +67,7 @@ func Example_help() {
 	//   -rotate-password
 	//     	send the BGP password to the switches even where they have one (after the Secret changed)
 	//   -switch NAME=URL
-	//     	leaf NAME's NX-API URL as NAME=URL (repeatable); overrides the design's management field
+	//     	leaf NAME's NX-API URL as NAME=URL (repeatable); overrides the design's management field; required for each retired leaf
 	//   -timeout duration
 	//     	give up planning and applying after this long (default 5m0s)
 	//   -v	print every object of the plan

@@ -30,6 +30,11 @@ func (c *command) run(ctx context.Context, args []string) int {
 			fmt.Fprintf(c.stderr, "apply: WARNING: leaf %s is reached over plain HTTP (%s): its credentials cross the network unencrypted\n", l.Name, u)
 		}
 	}
+	for _, name := range cfg.intent.Fabric.Retired {
+		if u := cfg.retired[name]; strings.HasPrefix(u, "http://") {
+			fmt.Fprintf(c.stderr, "apply: WARNING: retired leaf %s is reached over plain HTTP (%s): its credentials cross the network unencrypted\n", name, u)
+		}
+	}
 	cl, err := c.connect(cfg)
 	if err != nil {
 		fmt.Fprintf(c.stderr, "apply: %v\n", err)
@@ -54,8 +59,12 @@ type runner struct{ *steps.Printer }
 // a failure.
 func (r *runner) job(ctx context.Context, cfg *config, cl *clients) (int, error) {
 	in := cfg.intent
-	r.Printf("nxcalico apply: design %s — cluster %s (AS %s), %d leaves, %d nodes, %d eBGP sessions expected\n",
-		cfg.designPath, in.Cluster.Name, in.Cluster.ASN, len(in.Leaves), len(in.Nodes), in.SessionCount())
+	retired := ""
+	if n := len(in.Fabric.Retired); n > 0 {
+		retired = fmt.Sprintf(" (and %d retired)", n)
+	}
+	r.Printf("nxcalico apply: design %s — cluster %s (AS %s), %d leaves%s, %d nodes, %d eBGP sessions expected\n",
+		cfg.designPath, in.Cluster.Name, in.Cluster.ASN, len(in.Leaves), retired, len(in.Nodes), in.SessionCount())
 
 	work, cancel := context.WithTimeout(ctx, cfg.timeout)
 	defer cancel()
@@ -64,6 +73,10 @@ func (r *runner) job(ctx context.Context, cfg *config, cl *clients) (int, error)
 	for _, l := range in.Leaves {
 		u := cfg.switches[l.Name]
 		r.Printf("    %-9s NX-API at %s (%s)\n", l.Name, u, tlsMode(cfg, u))
+	}
+	for _, name := range in.Fabric.Retired {
+		u := cfg.retired[name]
+		r.Printf("    %-9s NX-API at %s (%s), retired: what the design configured there is removed\n", name, u, tlsMode(cfg, u))
 	}
 	r.Printf("    Kubernetes API at %s\n", cl.kube.Host)
 	if !cfg.labelNodes {
@@ -134,8 +147,8 @@ func (r *runner) job(ctx context.Context, cfg *config, cl *clients) (int, error)
 	if v != nil {
 		sessions = fmt.Sprintf("%d/%d sessions established", len(v.Sessions), len(v.Sessions))
 	}
-	r.Printf("\nDone in %s: %d created, %d updated, %d deleted on %d leaves and the cluster; %s.\n",
-		r.Elapsed(), c, u, d, len(in.Leaves), sessions)
+	r.Printf("\nDone in %s: %d created, %d updated, %d deleted on %d leaves%s and the cluster; %s.\n",
+		r.Elapsed(), c, u, d, len(in.Leaves), retired, sessions)
 	return exitOK, nil
 }
 

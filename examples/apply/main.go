@@ -13,7 +13,11 @@
 // management URL and a password Secret.
 //
 // Switches: each leaf's NX-API URL comes from its management field in the design; -switch
-// NAME=URL (repeatable) adds or overrides one. Every leaf must end up with a URL. The switch
+// NAME=URL (repeatable) adds or overrides one. Every leaf must end up with a URL. A leaf that has
+// left the design is listed in the design's fabric.retiredLeaves and given with -switch too:
+// apply removes what the design configured there for the node sessions (its neighbors, templates,
+// route filters and coloring) after Calico stopped peering with it, and -plan shows that leaf's
+// plan with the others. A -switch naming neither a leaf nor a retired leaf is refused. The switch
 // credentials come only from the environment variables NXOS_USERNAME and NXOS_PASSWORD (there
 // are no flags for them, so they never appear in a process listing), and are never printed. TLS
 // certificates are verified against the system roots; -ca FILE adds a PEM bundle for switches
@@ -34,7 +38,7 @@
 //	0  success: applied and verified, or -plan found nothing to change
 //	1  failure: a switch or the cluster refused or could not be reached, or sessions did not come
 //	   up within -wait; what had been changed is printed
-//	2  usage or configuration error: bad flags, missing credentials, a leaf without URL, an
+//	2  usage or configuration error: bad flags, missing credentials, a leaf or retired leaf without URL, an
 //	   unreadable CA file or kubeconfig, or an invalid design (its problems are printed on standard
 //	   error, one "path: code: message" per line); nothing was contacted
 //	3  -plan found changes pending

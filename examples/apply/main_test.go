@@ -6,6 +6,7 @@ import (
 	"encoding/pem"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/nxcalico/nxcalico/calico"
 	"github.com/nxcalico/nxcalico/design"
+	"github.com/nxcalico/nxcalico/design/designtest"
 	"github.com/nxcalico/nxcalico/kit/lab"
 )
 
@@ -382,5 +384,85 @@ func TestLab(t *testing.T) {
 		if res.code != exitFailed && res.code != exitUsage {
 			t.Errorf("-rotate-password without a password secret: exit %d, want a refusal", res.code)
 		}
+	})
+}
+
+// TestRetiredLeaves retires a leaf pair through the design file: after rack2 left the design and
+// its leaves were listed in fabric.retiredLeaves, -plan shows what goes from the retired leaves
+// and changes nothing, and apply removes the design's node sessions from them while the leaves of
+// the design keep theirs.
+func TestRetiredLeaves(t *testing.T) {
+	twoPairs := designtest.TwoPairs()
+	full := derive(t, twoPairs)
+	l := startLab(t, full)
+	env := credentials("KUBECONFIG", writeKubeconfig(t, l.API.Config()))
+	ca := writeCA(t, l)
+	switches := switchArgs(l, full)
+	args := func(extra ...string) []string { return append(append([]string{}, switches...), extra...) }
+
+	res := runCommand(t, env, l.Core, args("-design", writeDesign(t, twoPairs), "-ca", ca, "-wait", "0")...)
+	if res.code != exitOK {
+		t.Fatalf("applying two pairs: exit %d\nstdout:\n%s\nstderr:\n%s", res.code, res.stdout, res.stderr)
+	}
+	retiredLeaves := []string{"Leaf2103", "Leaf2104"}
+	for _, name := range retiredLeaves {
+		if n := neighbors(l, full, full.Leaf(name)); n == 0 {
+			t.Fatalf("%s holds no neighbor after the two pairs were applied", name)
+		}
+	}
+
+	oneLess := design.CaseStudy()
+	oneLess.Fabric.RetiredLeaves = []string{"Leaf2104", "Leaf2103"}
+	retiredDesign := writeDesign(t, oneLess)
+	template := "sys/bgp/inst/dom-default/peercont-" + full.Leaves[0].Templates[0].Name
+
+	t.Run("-plan shows the retired leaves", func(t *testing.T) {
+		res := runCommand(t, env, l.Core, args("-design", retiredDesign, "-ca", ca, "-plan")...)
+		if res.code != exitPending {
+			t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", res.code, exitPending, res.stdout, res.stderr)
+		}
+		wantContains(t, "stdout", res.stdout, "2 leaves (and 2 retired)", "Leaf2103  NX-API at", "retired: what the design configured there is removed",
+			"leaf Leaf2103    planned", "leaf Leaf2104    planned")
+		for _, name := range retiredLeaves {
+			if !regexp.MustCompile(`(?m)^\s*` + name + `\s+\+0 ~\d+ -[1-9]\d*$`).MatchString(res.stdout) {
+				t.Errorf("the plan deletes nothing on retired leaf %s:\n%s", name, res.stdout)
+			}
+			if n := neighbors(l, full, full.Leaf(name)); n == 0 || l.Sims[name].Get(template) == nil {
+				t.Errorf("-plan changed retired leaf %s: %d neighbors left", name, n)
+			}
+		}
+	})
+
+	t.Run("apply cleans the retired leaves", func(t *testing.T) {
+		res := runCommand(t, env, l.Core, args("-design", retiredDesign, "-ca", ca, "-wait", "0")...)
+		if res.code != exitOK {
+			t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", res.code, res.stdout, res.stderr)
+		}
+		wantContains(t, "stdout", res.stdout, "leaf Leaf2103    applied", "leaf Leaf2104    applied", "on 2 leaves (and 2 retired) and the cluster")
+		for _, name := range retiredLeaves {
+			if n := neighbors(l, full, full.Leaf(name)); n != 0 {
+				t.Errorf("retired leaf %s still holds %d node neighbors", name, n)
+			}
+			if l.Sims[name].Get(template) != nil {
+				t.Errorf("retired leaf %s still holds the design's template %s", name, template)
+			}
+		}
+		for _, name := range []string{"Leaf2101", "Leaf2102"} {
+			leaf := full.Leaf(name)
+			if n := neighbors(l, full, leaf); n != len(leaf.Neighbors) {
+				t.Errorf("%s holds %d of its %d neighbors", name, n, len(leaf.Neighbors))
+			}
+		}
+		if n := calicoPeers(t, l); n != 4 {
+			t.Errorf("%d BGPPeers, want rack1's 4", n)
+		}
+	})
+
+	t.Run("plan again finds nothing", func(t *testing.T) {
+		res := runCommand(t, env, l.Core, args("-design", retiredDesign, "-ca", ca, "-plan")...)
+		if res.code != exitOK {
+			t.Fatalf("exit %d, want 0\nstdout:\n%s\nstderr:\n%s", res.code, res.stdout, res.stderr)
+		}
+		wantContains(t, "stdout", res.stdout, "No changes", "leaf Leaf2103    planned")
 	})
 }

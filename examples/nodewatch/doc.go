@@ -48,7 +48,16 @@
 // s, overall 10 per second); what it had not brought in step is planned again.
 //
 // The first pass after becoming leader plans every pair (a new leader knows nothing of what the
-// last one did), and so does every -resync period, which corrects drift on the switches.
+// last one did), and so does every -resync period, which corrects drift on the switches. These
+// passes also clean the leaves the design lists in fabric.retiredLeaves (see below).
+//
+// A Node that leaves the design — it loses the rack label, or its label or addresses are now
+// rejected — stops peering: its pair's leaves drop its neighbors, nxcalico never labels it again,
+// so no per-pair BGPPeer selects it, and after the pass has applied, the Calico address
+// annotations nxcalico set on it (projectcalico.org/IPv4Address and IPv6Address) are removed,
+// each only while it still holds the value nxcalico set (Event NodeCleared). The rack label is
+// nodewatch's input and is never removed by it. A Node that leaves while no leader runs keeps its
+// annotations.
 //
 // # Replicas and shutdown
 //
@@ -60,7 +69,9 @@
 //
 // # Switches and credentials
 //
-// Every leaf needs an NX-API URL: the design's leaf management field, or -switch NAME=URL. The
+// Every leaf needs an NX-API URL: the design's leaf management field, or -switch NAME=URL. A
+// leaf that has left the design is listed in the design's fabric.retiredLeaves and needs
+// -switch NAME=URL too; a -switch naming neither a leaf nor a retired leaf is refused. The
 // credentials come from NXOS_USERNAME and NXOS_PASSWORD, never from flags. TLS is verified with
 // the system pool or -ca; -insecure turns verification off explicitly. Kubernetes is reached by
 // client-go's standard loading rules (-kubeconfig, $KUBECONFIG, ~/.kube/config, in-cluster).

@@ -28,6 +28,7 @@ const (
 	reasonLeafFailed      = "LeafFailed"      // Warning: a leaf's changes failed
 	reasonCalicoApplied   = "CalicoApplied"   // Normal on the Lease: Calico objects changed
 	reasonNodesLabelled   = "NodeLabelled"    // Normal on a Node whose labels/annotations changed
+	reasonNodeCleared     = "NodeCleared"     // Normal on a Node that left the design: its address annotations removed
 	reasonPassFailed      = "PassFailed"      // Warning on the Lease: a pass failed, retried
 	reasonConfigInvalid   = "ConfigInvalid"   // Warning on the Pod: the configuration cannot be loaded
 	reasonVerifyFailed    = "VerifyFailed"    // Warning on the Lease: the sessions could not be read
@@ -78,6 +79,9 @@ func errorKind(err error) string {
 // reportText summarises what Apply did to one leaf, for its Event: counts only, never a value.
 func leafText(l nxos.Result, pair string) (eventType, reason, msg string) {
 	where := fmt.Sprintf("leaf %s (pair %s)", l.Switch, pair)
+	if pair == "" {
+		where = fmt.Sprintf("retired leaf %s", l.Switch)
+	}
 	switch {
 	case l.Err != nil:
 		return corev1.EventTypeWarning, reasonLeafFailed, fmt.Sprintf("%s: failed: %v", where, l.Err)

@@ -125,8 +125,9 @@ func run(ctx context.Context, args []string, stderr io.Writer, getenv func(strin
 	}
 	r.Metrics, r.Health, r.Verify = m, h, opts.verify
 	defer logout(r.Switches)
+	defer logout(r.Retired)
 	log.Info("nodewatch: starting", "id", r.Lease.ID, "lease", r.Lease.Namespace+"/"+r.Lease.Name,
-		"leaves", len(r.Switches), "pairs", len(r.Base.Fabric.LeafPairs), "resync", r.Resync)
+		"leaves", len(r.Switches), "retired", len(r.Retired), "pairs", len(r.Base.Fabric.LeafPairs), "resync", r.Resync)
 	if err := r.Run(ctx); err != nil {
 		log.Error("nodewatch: stopped", "err", err)
 		return exitFailure
@@ -219,14 +220,14 @@ func setup(o *options, getenv func(string) string, log *slog.Logger) (*reconcile
 // kubeconfig, so their mistakes are reported first.
 func setupAll(o *options, getenv func(string) string, log *slog.Logger) (*kube, *reconciler, error) {
 	k, kerr := kubeClients(o, log)
-	base, switches, err := loadConfig(o, getenv, log)
+	base, sw, err := loadConfig(o, getenv, log)
 	if err != nil {
 		return k, nil, err
 	}
 	if kerr != nil {
 		return nil, nil, kerr
 	}
-	r, err := newReconciler(k, o, base, switches, log)
+	r, err := newReconciler(k, o, base, sw, log)
 	return k, r, err
 }
 
@@ -257,21 +258,26 @@ func kubeClients(o *options, log *slog.Logger) (*kube, error) {
 	return &kube{core: core, calico: cal, namespace: ns}, nil
 }
 
+// switchSet are the NX-API clients of the design's leaves and of its retired leaves, by name.
+type switchSet struct {
+	leaves, retired map[string]*nxos.Client
+}
+
 // loadConfig reads the base design and makes the switches' clients.
-func loadConfig(o *options, getenv func(string) string, log *slog.Logger) (*design.Design, map[string]*nxos.Client, error) {
+func loadConfig(o *options, getenv func(string) string, log *slog.Logger) (*design.Design, switchSet, error) {
 	base, err := loadBase(o.design, log)
 	if err != nil {
-		return nil, nil, err
+		return nil, switchSet{}, err
 	}
-	switches, err := switchClients(base, o, getenv, log)
+	sw, err := switchClients(base, o, getenv, log)
 	if err != nil {
-		return nil, nil, err
+		return nil, switchSet{}, err
 	}
-	return base, switches, nil
+	return base, sw, nil
 }
 
 // newReconciler assembles the reconciler and settles the Lease's namespace and identity.
-func newReconciler(k *kube, o *options, base *design.Design, switches map[string]*nxos.Client, log *slog.Logger) (*reconciler, error) {
+func newReconciler(k *kube, o *options, base *design.Design, sw switchSet, log *slog.Logger) (*reconciler, error) {
 	var err error
 	lease := o.lease
 	if lease.Namespace == "" {
@@ -285,7 +291,7 @@ func newReconciler(k *kube, o *options, base *design.Design, switches map[string
 		}
 	}
 	return &reconciler{
-		Base: base, Switches: switches, Calico: k.calico, Core: k.core, Lease: lease,
+		Base: base, Switches: sw.leaves, Retired: sw.retired, Calico: k.calico, Core: k.core, Lease: lease,
 		Resync: o.resync, Debounce: o.debounce, Logger: log,
 	}, nil
 }
@@ -383,27 +389,43 @@ func orName(s, def string) string {
 	return s
 }
 
-// switchClients returns one NX-API client per leaf of the design; the URL comes from -switch or
-// the leaf's management field, the credentials from the environment.
-func switchClients(d *design.Design, o *options, getenv func(string) string, log *slog.Logger) (map[string]*nxos.Client, error) {
+// switchClients returns one NX-API client per leaf of the design and per retired leaf
+// (fabric.retiredLeaves); a leaf's URL comes from -switch or its management field, a retired
+// leaf's from -switch alone, the credentials from the environment. A -switch naming neither is an
+// error.
+func switchClients(d *design.Design, o *options, getenv func(string) string, log *slog.Logger) (switchSet, error) {
 	user, password := getenv(envUser), getenv(envPassword)
 	if user == "" || password == "" {
-		return nil, usagef("credentials", "set the NX-API credentials in %s and %s", envUser, envPassword)
+		return switchSet{}, usagef("credentials", "set the NX-API credentials in %s and %s", envUser, envPassword)
 	}
 	var roots *x509.CertPool
 	if o.ca != "" {
 		pem, err := os.ReadFile(o.ca)
 		if err != nil {
-			return nil, usagef("ca", "-ca: %w", err)
+			return switchSet{}, usagef("ca", "-ca: %w", err)
 		}
 		roots = x509.NewCertPool()
 		if !roots.AppendCertsFromPEM(pem) {
-			return nil, usagef("ca", "-ca %s: no PEM certificate found", o.ca)
+			return switchSet{}, usagef("ca", "-ca %s: no PEM certificate found", o.ca)
 		}
 	}
 	known := map[string]bool{}
-	clients := map[string]*nxos.Client{}
+	sw := switchSet{leaves: map[string]*nxos.Client{}, retired: map[string]*nxos.Client{}}
 	var errs []error
+	client := func(what, name, u string, into map[string]*nxos.Client) {
+		c, err := nxos.NewClient(nxos.Options{
+			URL:         u,
+			Credentials: nxos.Credentials{Username: user, Password: design.NewSecret(password)},
+			Insecure:    o.insecure,
+			RootCAs:     roots,
+			Logger:      log,
+		})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s %q: %w", what, name, err))
+			return
+		}
+		into[name] = c
+	}
 	for _, pair := range d.Fabric.LeafPairs {
 		for _, leaf := range pair.Leaves {
 			known[leaf.Name] = true
@@ -415,19 +437,17 @@ func switchClients(d *design.Design, o *options, getenv func(string) string, log
 				errs = append(errs, fmt.Errorf("leaf %q has no management URL; give -switch %s=https://…", leaf.Name, leaf.Name))
 				continue
 			}
-			c, err := nxos.NewClient(nxos.Options{
-				URL:         u,
-				Credentials: nxos.Credentials{Username: user, Password: design.NewSecret(password)},
-				Insecure:    o.insecure,
-				RootCAs:     roots,
-				Logger:      log,
-			})
-			if err != nil {
-				errs = append(errs, fmt.Errorf("leaf %q: %w", leaf.Name, err))
-				continue
-			}
-			clients[leaf.Name] = c
+			client("leaf", leaf.Name, u, sw.leaves)
 		}
+	}
+	for _, name := range d.Fabric.RetiredLeaves {
+		known[name] = true
+		u := o.switches[name]
+		if u == "" {
+			errs = append(errs, fmt.Errorf("retired leaf %q has no URL; give -switch %s=https://…, so that what the design configured there is removed (or drop it from fabric.retiredLeaves once that is done)", name, name))
+			continue
+		}
+		client("retired leaf", name, u, sw.retired)
 	}
 	names := make([]string, 0, len(o.switches))
 	for name := range o.switches {
@@ -436,13 +456,13 @@ func switchClients(d *design.Design, o *options, getenv func(string) string, log
 	sort.Strings(names)
 	for _, name := range names {
 		if !known[name] {
-			errs = append(errs, fmt.Errorf("-switch %q: no leaf of that name in the design", name))
+			errs = append(errs, fmt.Errorf("-switch %q: no leaf or retired leaf of that name in the design", name))
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
-		return nil, &usageError{"switches", err}
+		return switchSet{}, &usageError{"switches", err}
 	}
-	return clients, nil
+	return sw, nil
 }
 
 // logout ends the switches' NX-API sessions, if any, with a short deadline of its own (the run's

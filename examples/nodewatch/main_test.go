@@ -73,9 +73,26 @@ func designFile(t *testing.T) string {
 	return p
 }
 
+// retiredDesignFile writes the case study with rack2's leaves retired and no management URL.
+func retiredDesignFile(t *testing.T) string {
+	t.Helper()
+	d := design.CaseStudy()
+	d.Fabric.RetiredLeaves = rack2Leaves
+	y, err := d.MarshalYAML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "retired.yaml")
+	if err := os.WriteFile(p, y, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 func TestRunExitStatus(t *testing.T) {
 	t.Cleanup(func() { klog.SetSlogLogger(discard()) })
 	kube := writeKubeconfig(t, "ops")
+	retired := retiredDesignFile(t)
 	switches := []string{"-switch", "Leaf2101=https://127.0.0.1:1", "-switch", "Leaf2102=https://127.0.0.1:2"}
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -94,7 +111,11 @@ func TestRunExitStatus(t *testing.T) {
 		{"no credentials", switches, env(nil), exitUsage, "NXOS_USERNAME and NXOS_PASSWORD"},
 		{"no password", switches, env(map[string]string{envUser: "admin"}), exitUsage, "NXOS_PASSWORD"},
 		{"no management URL", []string{"-kubeconfig", kube}, creds, exitUsage, `leaf \"Leaf2101\" has no management URL`},
-		{"unknown switch", append([]string{"-switch", "Leaf9=https://x", "-kubeconfig", kube}, switches...), creds, exitUsage, `-switch \"Leaf9\": no leaf of that name`},
+		{"unknown switch", append([]string{"-switch", "Leaf9=https://x", "-kubeconfig", kube}, switches...), creds, exitUsage, `-switch \"Leaf9\": no leaf or retired leaf of that name`},
+		{"retired leaf without -switch", append([]string{"-design", retired, "-kubeconfig", kube, "-switch", "Leaf2201=https://127.0.0.1:3"}, switches...), creds, exitUsage,
+			`retired leaf \"Leaf2202\" has no URL; give -switch Leaf2202=https://…`},
+		{"retired leaves with -switch", append([]string{"-design", retired, "-kubeconfig", kube, "-id", "r1", "-switch", "Leaf2201=https://127.0.0.1:3", "-switch", "Leaf2202=https://127.0.0.1:4"}, switches...),
+			creds, exitOK, "leaves=2 retired=2"},
 		{"missing design file", []string{"-design", filepath.Join(t.TempDir(), "none.yaml")}, creds, exitUsage, "none.yaml"},
 		{"missing CA file", append([]string{"-ca", filepath.Join(t.TempDir(), "ca.pem")}, switches...), creds, exitUsage, "ca.pem"},
 		{"missing kubeconfig", append([]string{"-kubeconfig", filepath.Join(t.TempDir(), "kc")}, switches...), creds, exitUsage, "kubeconfig"},

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -41,6 +43,10 @@ type reconciler struct {
 	Base *design.Design
 	// Switches reach every leaf of Base, by leaf name.
 	Switches map[string]*nxos.Client
+	// Retired reach the leaves Base lists in fabric.retiredLeaves, by leaf name: the passes that
+	// plan every pair (the first of a leader, a resync) also remove what the design configured
+	// there (nxcalico.Syncer.Retired).
+	Retired map[string]*nxos.Client
 	// Calico reaches the cluster's Calico API.
 	Calico *calico.Client
 	// Core reads and watches Nodes, holds the Lease and receives Node labels and annotations.
@@ -310,16 +316,17 @@ func (r *reconciler) reconcile(ctx context.Context, lister listersv1.NodeLister)
 	r.mu.Lock()
 	applied, full := r.applied, r.full
 	r.full = false
+	r.mu.Unlock()
+	departed := departedNodes(applied, want) // known also on a full pass
 	if full {
 		applied = nil
 	}
-	r.mu.Unlock()
 	pairs := affectedPairs(applied, want)
 	if len(pairs) == 0 {
 		log.Debug("nodewatch: every pair in step")
 		return pass{Skipped: skipped}
 	}
-	p := r.sync(ctx, lister, in, nodes, applied, want, pairs, full)
+	p := r.sync(ctx, lister, in, nodes, applied, want, pairs, full, departed)
 	p.Skipped = skipped
 	if p.Err != nil && full {
 		r.mu.Lock()
@@ -329,11 +336,12 @@ func (r *reconciler) reconcile(ctx context.Context, lister listersv1.NodeLister)
 	return p
 }
 
-// sync plans and applies the leaves of pairs and the Calico objects, and on success records
-// want as brought in step for those pairs. Every applied change is reported by an Event: a leaf's
+// sync plans and applies the leaves of pairs and the Calico objects, on a pass that plans every
+// pair also the retired leaves, clears the address annotations of the departed nodes, and on
+// success records want as brought in step for those pairs. Every applied change is reported by an Event: a leaf's
 // on the Nodes of its pair that caused it, or on the Lease when no existing Node did (a full
 // pass, a Node deleted).
-func (r *reconciler) sync(ctx context.Context, lister listersv1.NodeLister, in *design.Intent, nodes []*corev1.Node, applied, want membership, pairs []string, full bool) pass {
+func (r *reconciler) sync(ctx context.Context, lister listersv1.NodeLister, in *design.Intent, nodes []*corev1.Node, applied, want membership, pairs []string, full bool, departed []design.Node) pass {
 	log := r.logger()
 	m := r.metrics()
 	p := pass{Pairs: pairs}
@@ -350,8 +358,13 @@ func (r *reconciler) sync(ctx context.Context, lister listersv1.NodeLister, in *
 		pairOf[l.Name] = l.Pair
 		p.Leaves = append(p.Leaves, l.Name)
 	}
+	var retired map[string]*nxos.Client
+	if full || applied == nil { // every pair is planned: so are the retired leaves
+		retired = r.Retired
+		p.Leaves = append(p.Leaves, slices.Sorted(maps.Keys(retired))...)
+	}
 	log.Info("nodewatch: planning", "pairs", pairs, "leaves", p.Leaves, "nodes", len(in.Nodes))
-	s := &nxcalico.Syncer{Switches: switches, Calico: r.Calico, Nodes: cachedNodes{r.Core, lister}, Password: password, Logger: log}
+	s := &nxcalico.Syncer{Switches: switches, Retired: retired, Calico: r.Calico, Nodes: cachedNodes{r.Core, lister}, Password: password, Logger: log}
 	plan, err := s.Plan(ctx, sub)
 	if err != nil {
 		p.Err = err
@@ -377,6 +390,17 @@ func (r *reconciler) sync(ctx context.Context, lister listersv1.NodeLister, in *
 			return p
 		}
 		p.Changed = true
+	}
+	if len(departed) > 0 {
+		// The departed nodes' neighbors and BGPPeer selection are gone: their Calico address
+		// annotations go too. A failure leaves r.applied as it was, so the next pass retries.
+		cleared, err := r.clearDeparted(ctx, departed)
+		m.objects.WithLabelValues("node", "update").Add(float64(len(cleared)))
+		if err != nil {
+			p.Err = err
+			return p
+		}
+		p.Changed = p.Changed || len(cleared) > 0
 	}
 	r.mu.Lock()
 	if r.applied == nil || full {

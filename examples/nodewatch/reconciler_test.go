@@ -140,6 +140,41 @@ func annotation(t *testing.T, env *lab.Lab, node, key string) string {
 	return n.Annotations[key]
 }
 
+// leftTheDesign checks that a Node that left the design no longer carries the Calico address
+// annotations nxcalico set and that no BGPPeer selects it: per-pair peers select on the rack label,
+// which it lacks or which names a pair the design does not have, and no peer is global. It
+// returns the Node's labels.
+func leftTheDesign(t *testing.T, env *lab.Lab, name string) map[string]string {
+	t.Helper()
+	n, err := env.Core.CoreV1().Nodes().Get(context.Background(), name, metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{calico.IPv4AddressAnnotation, calico.IPv6AddressAnnotation} {
+		if v, ok := n.Annotations[key]; ok {
+			t.Errorf("%s still carries %s=%s after leaving the design", name, key, v)
+		}
+	}
+	peers, err := env.Clientset.ProjectcalicoV3().BGPPeers().List(context.Background(), metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(peers.Items) == 0 {
+		t.Fatal("no BGPPeers")
+	}
+	for _, p := range peers.Items {
+		pair := p.Labels[calico.LeafPairLabel]
+		if p.Spec.NodeSelector == "" || p.Spec.NodeSelector != calico.PairSelector(pair) {
+			t.Errorf("BGPPeer %s selects %q, want the per-pair selector", p.Name, p.Spec.NodeSelector)
+			continue
+		}
+		if v, ok := n.Labels[calico.LeafPairLabel]; ok && v == pair {
+			t.Errorf("BGPPeer %s (%s) still selects %s", p.Name, p.Spec.NodeSelector, name)
+		}
+	}
+	return n.Labels
+}
+
 // TestNodewatch runs the reconciler end to end on simulated leaves (two pairs), Calico objects on
 // an in-process API server and Nodes in client-go's fake clientset, through the real informer,
 // workqueue and leader election, and reads the state back after every Node change.
@@ -344,11 +379,20 @@ func TestNodewatch(t *testing.T) {
 		}, []string{"rack1"})
 	})
 
-	t.Run("an unlabelled node leaves", func(t *testing.T) {
+	t.Run("an unlabelled node leaves and stops peering", func(t *testing.T) {
+		if got := annotation(t, env, "node11", calico.IPv4AddressAnnotation); got != "192.168.1.21/24" {
+			t.Fatalf("node11 %s = %q before it leaves, want 192.168.1.21/24", calico.IPv4AddressAnnotation, got)
+		}
 		change(t, func() {
 			delete(w, "node11")
 			putNode(t, env, k8sNode("node11", "-", "192.168.1.21", "2001:192:168:1::21"))
 		}, []string{"rack2"})
+		if labels := leftTheDesign(t, env, "node11"); labels[calico.LeafPairLabel] != "" {
+			t.Errorf("node11 labels %v: nxcalico labelled it again", labels)
+		}
+		if ev := eventOn(t, env, "Node", "node11", reasonNodeCleared); !strings.Contains(ev.Message, calico.IPv6AddressAnnotation) {
+			t.Errorf("node11 event %q, want the annotations removed", ev.Message)
+		}
 	})
 
 	t.Run("a node the design rejects is skipped, the others are reconciled", func(t *testing.T) {
@@ -386,6 +430,38 @@ func TestNodewatch(t *testing.T) {
 		if got := testutil.ToFloat64(a.r.metrics().nodesSkipped.WithLabelValues(string(design.CodeUnknownLeafPair))); got != 0 {
 			t.Errorf("nodewatch_nodes_skipped{code=unknown-leaf-pair} = %v after the fix, want 0", got)
 		}
+	})
+
+	t.Run("a node whose label the design rejects leaves and stops peering", func(t *testing.T) {
+		// Another writer's address annotation is not nxcalico's to remove.
+		n, err := env.Core.CoreV1().Nodes().Get(ctx, "node99", metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n.Annotations[calico.IPv6AddressAnnotation] = "2001:192:168:1::199/64"
+		if _, err := env.Core.CoreV1().Nodes().Update(ctx, n, metav1.UpdateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		change(t, func() {
+			delete(w, "node99")
+			putNode(t, env, k8sNode("node99", "rack9", "192.168.1.99", "2001:192:168:1::99"))
+		}, []string{"rack1"})
+		n, err = env.Core.CoreV1().Nodes().Get(ctx, "node99", metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := n.Annotations[calico.IPv4AddressAnnotation]; v != "" {
+			t.Errorf("node99 still carries %s=%s after leaving the design", calico.IPv4AddressAnnotation, v)
+		}
+		if v := n.Annotations[calico.IPv6AddressAnnotation]; v != "2001:192:168:1::199/64" {
+			t.Errorf("node99 %s = %q, want the value another writer set", calico.IPv6AddressAnnotation, v)
+		}
+		if n.Labels[calico.LeafPairLabel] != "rack9" {
+			t.Errorf("node99 labels %v: the rack label is the user's, want rack9 kept", n.Labels)
+		}
+		// Put it back where it was, so the next steps start from a design without skipped Nodes.
+		n99 := node("node99", "rack1", "192.168.1.99", "2001:192:168:1::99")
+		change(t, func() { w[n99.Name] = n99; putNode(t, env, nodeOf(n99)) }, []string{"rack1"})
 	})
 
 	t.Run("a burst of Node events coalesces", func(t *testing.T) {
