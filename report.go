@@ -16,6 +16,12 @@ func (p *Plan) String() string {
 	c, u, d := p.Counts()
 	fmt.Fprintf(&b, "Plan for cluster %s: %d leaves, %d nodes — %s\n",
 		p.intent.Cluster.Name, len(p.intent.Leaves), len(p.intent.Nodes), change.Summary(c, u, d))
+	if resets := p.Resets(); len(resets) > 0 {
+		fmt.Fprintf(&b, "This change resets %d BGP sessions (they go down and come back):\n", len(resets))
+		for _, r := range resets {
+			fmt.Fprintf(&b, "  %s\n", r)
+		}
+	}
 	for _, lp := range p.leaves {
 		l := lp.plan
 		b.WriteString("\n")

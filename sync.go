@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
+	"time"
 
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -44,6 +46,10 @@ type Syncer struct {
 	Concurrency int
 	// AllOrNothing restores the switches already changed when another switch fails.
 	AllOrNothing bool
+	// Handover, when positive, makes Apply wait up to this long, after everything the design adds
+	// is applied and before anything it drops is removed, until every session of the design is
+	// Established on both ends (see Apply). Zero removes at once after adding.
+	Handover time.Duration
 	// RotatePassword sends Password to the leaves' existing peer templates too. Leave it off in
 	// normal runs: the switches never read the password back, so without it a plan sends the
 	// password only with a template it creates and a plan after an apply is empty; with it every
@@ -79,6 +85,10 @@ type Plan struct {
 	calico *calico.Plan
 	nodes  []calico.NodePatch
 	made   choices
+	// leafOpts are the options the leaf plans were made with: sending the password to existing
+	// templates (RotatePassword, or the Calico peers change password reference), or clearing it
+	// (the Calico peers lose their password reference).
+	leafOpts []nxos.PlanOption
 }
 
 // leafPlan is one switch's rendered configuration and its plan, kept together.
@@ -243,9 +253,8 @@ func (s *Syncer) check(in *design.Intent) error {
 }
 
 // fleet returns a fleet that reports its progress as Steps; when applying, the plans are given,
-// so their "planned" stage is not reported again. With rotate its plans send the password to
-// existing templates.
-func (s *Syncer) fleet(applying, rotate bool) (*nxos.Fleet, error) {
+// so their "planned" stage is not reported again. Its plans are made with planOpts.
+func (s *Syncer) fleet(applying bool, planOpts ...nxos.PlanOption) (*nxos.Fleet, error) {
 	opts := nxos.FleetOptions{
 		Concurrency:  s.Concurrency,
 		AllOrNothing: s.AllOrNothing,
@@ -261,9 +270,7 @@ func (s *Syncer) fleet(applying, rotate bool) (*nxos.Fleet, error) {
 			s.emit(st)
 		},
 	}
-	if rotate {
-		opts.PlanOptions = append(opts.PlanOptions, nxos.RotateSecrets())
-	}
+	opts.PlanOptions = append(opts.PlanOptions, planOpts...)
 	return nxos.NewFleet(opts)
 }
 
@@ -305,8 +312,14 @@ func (s *Syncer) Plan(ctx context.Context, in *design.Intent) (*Plan, error) {
 	s.emit(Step{Side: "calico", What: "planned", Detail: change.Summary(p.calico.Counts())})
 	// The switches never read a password back, so a plan cannot see that theirs differs; when
 	// Calico's peers are about to use another password Secret, the leaves must get the password.
-	rotate := s.RotatePassword || (!s.Password.IsZero() && passwordRefChanges(p.calico))
-	fleet, err := s.fleet(false, rotate)
+	switch {
+	case s.RotatePassword || (!s.Password.IsZero() && passwordRefChanges(p.calico)):
+		p.leafOpts = append(p.leafOpts, nxos.RotateSecrets())
+	case s.Password.IsZero() && passwordRefRemoved(p.calico):
+		// The design dropped its password: the leaves' templates drop theirs in the same run.
+		p.leafOpts = append(p.leafOpts, nxos.ClearSecrets())
+	}
+	fleet, err := s.fleet(false, p.leafOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -348,6 +361,19 @@ func passwordRefChanges(p *calico.Plan) bool {
 		cur, ok := ch.Current.(*v3.BGPPeer)
 		after, ok2 := ch.After.(*v3.BGPPeer)
 		if ok && ok2 && after.Spec.Password != nil && !reflect.DeepEqual(cur.Spec.Password, after.Spec.Password) {
+			return true
+		}
+	}
+	return false
+}
+
+// passwordRefRemoved reports whether the plan takes its password reference from a BGPPeer that
+// has one.
+func passwordRefRemoved(p *calico.Plan) bool {
+	for _, ch := range p.Changes {
+		cur, ok := ch.Current.(*v3.BGPPeer)
+		after, ok2 := ch.After.(*v3.BGPPeer)
+		if ch.Action == change.Update && ok && ok2 && cur.Spec.Password != nil && after.Spec.Password == nil {
 			return true
 		}
 	}
@@ -408,8 +434,9 @@ func containsAll(have, want map[string]string) bool {
 
 // Report is what Apply did.
 type Report struct {
-	// Leaves are the per-switch results, ordered by switch name.
-	Leaves []nxos.Result
+	// Leaves are the per-switch results of the additions and updates, ordered by switch name;
+	// LeavesRemoved those of the removals, which come last (see Apply).
+	Leaves, LeavesRemoved []nxos.Result
 	// CalicoRemoved and CalicoApplied are what the two Calico phases did (deletes first, then
 	// creates and updates); nil when the phase did not run.
 	CalicoRemoved, CalicoApplied *calico.Result
@@ -423,7 +450,11 @@ type Report struct {
 // String summarises the report, one line per side.
 func (r *Report) String() string {
 	var b strings.Builder
-	for _, l := range r.Leaves {
+	for i, l := range slices.Concat(r.Leaves, r.LeavesRemoved) {
+		name := l.Switch
+		if i >= len(r.Leaves) {
+			name += " (removals)"
+		}
 		state := "unchanged"
 		switch {
 		case l.Err != nil:
@@ -434,7 +465,7 @@ func (r *Report) String() string {
 			c, u, d := l.Counts()
 			state = fmt.Sprintf("applied: %d created, %d updated, %d deleted", c, u, d)
 		}
-		fmt.Fprintf(&b, "leaf %s: %s\n", l.Switch, state)
+		fmt.Fprintf(&b, "leaf %s: %s\n", name, state)
 	}
 	if r.CalicoRemoved != nil || r.CalicoApplied != nil {
 		_, _, deleted := r.CalicoRemoved.Counts()
@@ -447,18 +478,28 @@ func (r *Report) String() string {
 	return b.String()
 }
 
-// Apply carries out a plan made by Plan, in a safe order:
+// Apply carries out a plan made by Plan, making before it breaks: everything the design adds is
+// in place, on the leaves and in the cluster, before anything it drops is removed, so a change
+// that replaces one peering with another (a template, a shape, a leaf of a pair) keeps the old
+// one until the new one stands. The order:
 //
-//  1. Calico deletes (BGPPeers and other objects the design no longer has), so no node keeps a
-//     session to a neighbor the leaves are about to remove;
-//  2. every switch, one POST each (neighbors added and removed; bounded concurrency, and with
+//  1. every switch's additions and updates, one POST each (bounded concurrency; with
 //     AllOrNothing the switches already changed are restored when one fails);
-//  3. Node labels and annotations (per-pair BGPPeers select on them);
-//  4. Calico creates and updates, so new peers appear only once the leaves expect them;
-//  5. the CalicoNodeStatus objects Verify made for nodes that have left the design are deleted.
+//  2. Node labels and annotations (per-pair BGPPeers select on them);
+//  3. Calico creates and updates, so new peers appear only once the leaves expect them;
+//  4. with Handover set, when the plan removes anything: waiting until every session of the
+//     design is Established on both ends (WaitEstablished), so nothing is removed while its
+//     replacement is still coming up;
+//  5. Calico deletes (BGPPeers and other objects the design no longer has), so no node keeps a
+//     session to a neighbor the leaves are about to remove;
+//  6. every switch's removals, one POST each;
+//  7. the CalicoNodeStatus objects Verify made for nodes that have left the design are deleted.
 //
-// A failure stops the run before the next phase, and the error says what was changed before it;
-// the Report holds the same. Nothing is half-applied silently.
+// A switch whose plan both adds and removes is read again before each of its two POSTs, and the
+// POST is sent only when what it would change is exactly what the plan showed (else the run stops:
+// the switch changed since the plan). A failure stops the run before the next phase, and the
+// error says what was changed before it and what to do next; the Report holds the same. Nothing
+// is half-applied silently.
 func (s *Syncer) Apply(ctx context.Context, p *Plan) (*Report, error) {
 	if p == nil || p.intent == nil {
 		return nil, errors.New("nxcalico: Apply: plan not made by Syncer.Plan")
@@ -471,30 +512,19 @@ func (s *Syncer) Apply(ctx context.Context, p *Plan) (*Report, error) {
 	}
 	rep := &Report{}
 	removals, additions := splitCalico(p.calico)
+	makes, breaks := splitLeaves(p.leaves)
+	then := "plan and apply again to complete the change"
 
-	if removals != nil {
-		res, err := s.Calico.Apply(ctx, removals)
-		rep.CalicoRemoved = res
-		if err != nil {
-			s.emit(Step{Side: "calico", What: "failed", Err: err})
-			return rep, fmt.Errorf("nxcalico: removing Calico objects stopped the run (%s): %w", changedSoFar(rep), err)
-		}
-		s.emit(Step{Side: "calico", What: "deleted", Detail: fmt.Sprintf("%d deleted", len(res.Deleted))})
-	}
-
-	fleet, err := s.fleet(true, false)
+	var err error
+	rep.Leaves, err = s.applyLeaves(ctx, makes, p.leafOpts, false)
 	if err != nil {
-		return rep, err
-	}
-	rep.Leaves, err = fleet.Apply(ctx, s.targets(p.leaves))
-	if err != nil {
-		return rep, fmt.Errorf("nxcalico: applying the leaves stopped the run (%s): %w", changedSoFar(rep), err)
+		return rep, fmt.Errorf("nxcalico: applying the leaves' additions stopped the run (%s; %s): %w", changedSoFar(rep), then, err)
 	}
 
 	if len(p.nodes) > 0 {
 		if err := s.Calico.ApplyNodes(ctx, s.Nodes, p.nodes); err != nil {
 			s.emit(Step{Side: "nodes", What: "failed", Err: err})
-			return rep, fmt.Errorf("nxcalico: labelling nodes stopped the run (%s): %w", changedSoFar(rep), err)
+			return rep, fmt.Errorf("nxcalico: labelling nodes stopped the run (%s; %s): %w", changedSoFar(rep), then, err)
 		}
 		for _, n := range p.nodes {
 			rep.Nodes = append(rep.Nodes, n.Node)
@@ -507,9 +537,36 @@ func (s *Syncer) Apply(ctx context.Context, p *Plan) (*Report, error) {
 		rep.CalicoApplied = res
 		if err != nil {
 			s.emit(Step{Side: "calico", What: "failed", Err: err})
-			return rep, fmt.Errorf("nxcalico: applying Calico objects stopped the run (%s): %w", changedSoFar(rep), err)
+			return rep, fmt.Errorf("nxcalico: applying Calico objects stopped the run (%s; %s): %w", changedSoFar(rep), then, err)
 		}
 		s.emit(Step{Side: "calico", What: "applied", Detail: fmt.Sprintf("%d created, %d updated", len(res.Created), len(res.Updated))})
+	}
+
+	if s.Handover > 0 && (removals != nil || len(breaks) > 0) {
+		wctx, cancel := context.WithTimeout(ctx, s.Handover)
+		_, err := s.WaitEstablished(wctx, p.intent, 0)
+		cancel()
+		if err != nil {
+			s.emit(Step{Side: "calico", What: "failed", Err: err})
+			return rep, fmt.Errorf("nxcalico: the design's additions are applied but its sessions are not all Established after the handover of %s, so nothing was removed (%s); once they are up, plan and apply again to remove what the design dropped: %w",
+				s.Handover, changedSoFar(rep), err)
+		}
+		s.emit(Step{Side: "calico", What: "established", Detail: "every session of the design is up: removing"})
+	}
+
+	if removals != nil {
+		res, err := s.Calico.Apply(ctx, removals)
+		rep.CalicoRemoved = res
+		if err != nil {
+			s.emit(Step{Side: "calico", What: "failed", Err: err})
+			return rep, fmt.Errorf("nxcalico: removing Calico objects stopped the run (%s; %s): %w", changedSoFar(rep), then, err)
+		}
+		s.emit(Step{Side: "calico", What: "deleted", Detail: fmt.Sprintf("%d deleted", len(res.Deleted))})
+	}
+
+	rep.LeavesRemoved, err = s.applyLeaves(ctx, breaks, p.leafOpts, true)
+	if err != nil {
+		return rep, fmt.Errorf("nxcalico: removing from the leaves stopped the run (%s; %s): %w", changedSoFar(rep), then, err)
 	}
 
 	keep := make([]string, len(p.intent.Nodes))
@@ -522,6 +579,108 @@ func (s *Syncer) Apply(ctx context.Context, p *Plan) (*Report, error) {
 	}
 	rep.StatusPruned = pruned
 	return rep, nil
+}
+
+// leafStep is one switch's part of an Apply phase: the plan to carry out as it is, or (split)
+// the plan whose additions (or removals) the phase reads the switch again for.
+type leafStep struct {
+	leaf  leafPlan
+	split bool
+}
+
+// splitLeaves sorts the switch plans into Apply's two phases: additions and updates first,
+// removals last. A plan holding both is in both phases, split.
+func splitLeaves(leaves []leafPlan) (makes, breaks []leafStep) {
+	for _, l := range leaves {
+		c, u, d := l.plan.Counts()
+		switch {
+		case c+u+d == 0:
+		case d == 0:
+			makes = append(makes, leafStep{leaf: l})
+		case c+u == 0:
+			breaks = append(breaks, leafStep{leaf: l})
+		default:
+			makes = append(makes, leafStep{leaf: l, split: true})
+			breaks = append(breaks, leafStep{leaf: l, split: true})
+		}
+	}
+	return makes, breaks
+}
+
+// applyLeaves applies one phase on the switches. A split step is planned again from the switch
+// (without deletions in the first phase, whole in the second) and applied only when the new plan
+// is exactly the planned additions (or removals).
+func (s *Syncer) applyLeaves(ctx context.Context, steps []leafStep, planOpts []nxos.PlanOption, removing bool) ([]nxos.Result, error) {
+	if len(steps) == 0 {
+		return nil, nil
+	}
+	leaves := make([]leafPlan, len(steps))
+	var again []leafPlan
+	for i, st := range steps {
+		leaves[i] = st.leaf
+		if st.split {
+			again = append(again, leafPlan{config: st.leaf.config})
+		}
+	}
+	if len(again) > 0 {
+		opts := slices.Clone(planOpts)
+		if !removing {
+			opts = append(opts, nxos.WithoutPrune())
+		}
+		fleet, err := s.fleet(true, opts...)
+		if err != nil {
+			return nil, err
+		}
+		res, err := fleet.Plan(ctx, s.targets(again))
+		if err != nil {
+			return res, fmt.Errorf("reading the switches again: %w", err)
+		}
+		fresh := map[string]*nxos.Plan{}
+		for _, r := range res {
+			fresh[r.Switch] = r.Plan
+		}
+		for i, st := range steps {
+			if !st.split {
+				continue
+			}
+			now := fresh[st.leaf.config.Leaf]
+			if !samePart(now, st.leaf.plan, removing) {
+				return nil, fmt.Errorf("switch %s changed since the plan was made: plan again", st.leaf.config.Leaf)
+			}
+			leaves[i].plan = now
+		}
+	}
+	fleet, err := s.fleet(true, planOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return fleet.Apply(ctx, s.targets(leaves))
+}
+
+// samePart reports whether now changes exactly the removals (or the additions and updates) of
+// planned.
+func samePart(now, planned *nxos.Plan, removals bool) bool {
+	key := func(c nxos.Change) string {
+		keys := slices.Sorted(maps.Keys(c.Attrs))
+		var b strings.Builder
+		fmt.Fprintf(&b, "%s %s", c.Action, c.DN)
+		for _, k := range keys {
+			fmt.Fprintf(&b, " %s=%s", k, c.Attrs[k])
+		}
+		return b.String()
+	}
+	var want, got []string
+	for _, c := range planned.Changes {
+		if (c.Action == change.Delete) == removals {
+			want = append(want, key(c))
+		}
+	}
+	for _, c := range now.Changes {
+		got = append(got, key(c))
+	}
+	slices.Sort(want)
+	slices.Sort(got)
+	return slices.Equal(want, got)
 }
 
 // splitCalico splits a Calico plan into its deletes and its creates and updates; either is nil
@@ -550,7 +709,7 @@ func changedSoFar(r *Report) string {
 		parts = append(parts, fmt.Sprintf("%d Calico objects deleted", len(r.CalicoRemoved.Deleted)))
 	}
 	var applied, restored []string
-	for _, l := range r.Leaves {
+	for _, l := range slices.Concat(r.Leaves, r.LeavesRemoved) {
 		switch {
 		case l.Restored:
 			restored = append(restored, l.Switch)
@@ -559,6 +718,8 @@ func changedSoFar(r *Report) string {
 		}
 	}
 	if len(applied) > 0 {
+		slices.Sort(applied)
+		applied = slices.Compact(applied)
 		parts = append(parts, "changed leaves "+strings.Join(applied, ", "))
 	}
 	if len(restored) > 0 {
@@ -574,4 +735,28 @@ func changedSoFar(r *Report) string {
 		return "nothing was changed"
 	}
 	return "so far: " + strings.Join(parts, "; ")
+}
+
+// Resets lists the BGP sessions applying the plan resets, with the reason, as "leaf: vrf V
+// address (reason)": on the leaves, what nxos.Plan.Resets names (a template's password, a
+// neighbor's template, remote AS or update source changes); in the cluster, every session of
+// a BGPPeer whose password reference changes (calico-node restarts the BIRD protocol). A session
+// the plan removes or creates is not reset.
+func (p *Plan) Resets() []string {
+	var out []string
+	for _, l := range p.leaves {
+		for _, r := range l.plan.Resets() {
+			out = append(out, l.config.Leaf+": "+r.String())
+		}
+	}
+	if p.calico != nil {
+		for _, ch := range p.calico.Changes {
+			cur, ok := ch.Current.(*v3.BGPPeer)
+			after, ok2 := ch.After.(*v3.BGPPeer)
+			if ch.Action == change.Update && ok && ok2 && !reflect.DeepEqual(cur.Spec.Password, after.Spec.Password) {
+				out = append(out, fmt.Sprintf("calico: BGPPeer %s (%s): its password changes", after.Name, after.Spec.PeerIP))
+			}
+		}
+	}
+	return out
 }

@@ -61,6 +61,7 @@ func ExampleObjects_YAML() {
 	//   asNumber: 65102
 	//   filters:
 	//   - nxcalico-fabric
+	//   nodeSelector: has(nxcalico.io/leaf-pair)
 	//   peerIP: 192.168.100.1
 }
 

@@ -269,8 +269,9 @@ func TestRenderSharedLoopbackPeerCountIsIndependentOfScale(t *testing.T) {
 			t.Errorf("%d pairs × %d nodes: %d BGPPeers, want 4", size.pairs, size.nodes, len(objs.BGPPeers))
 		}
 		for _, p := range objs.BGPPeers {
-			if p.Spec.NodeSelector != "" || p.Spec.Node != "" || p.Labels[LeafPairLabel] != "" {
-				t.Errorf("global peer %s selects nodes: %+v %v", p.Name, p.Spec, p.Labels)
+			// Every node of the design, and no other node: the pair label is what the design sets.
+			if p.Spec.NodeSelector != DesignNodesSelector || p.Spec.Node != "" || p.Labels[LeafPairLabel] != "" {
+				t.Errorf("global peer %s does not select exactly the design's nodes: %+v %v", p.Name, p.Spec, p.Labels)
 			}
 		}
 	}

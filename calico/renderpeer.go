@@ -20,8 +20,14 @@ func PairSelector(pair string) string {
 	return LeafPairLabel + " == '" + pair + "'"
 }
 
-// renderBGPPeers makes the BGPPeers of the cluster intent: a global peer per shared loopback
-// address, or a peer per pair, leaf and family selecting the pair's nodes. With filter, every peer
+// DesignNodesSelector is the nodeSelector of the peers every node of the design has (shared
+// loopbacks): the nodes labelled with a leaf pair, has(nxcalico.io/leaf-pair). A node the design
+// does not name carries no pair label, so it never peers with a leaf that does not expect it.
+const DesignNodesSelector = "has(" + LeafPairLabel + ")"
+
+// renderBGPPeers makes the BGPPeers of the cluster intent: a peer per shared loopback address
+// selecting every node of the design (DesignNodesSelector), or a peer per pair, leaf and family
+// selecting the pair's nodes. With filter, every peer
 // uses the BGPFilter BGPFilterName; a graceful restart time becomes maxRestartTime.
 func renderBGPPeers(c *design.ClusterIntent, gateway design.AnycastGateway, filter bool) ([]*v3.BGPPeer, error) {
 	var errs []error
@@ -74,6 +80,7 @@ func renderBGPPeers(c *design.ClusterIntent, gateway design.AnycastGateway, filt
 			}
 			if pair == "" {
 				peer.ObjectMeta = objectMeta(globalPeerName(p.Addr), c.Name)
+				peer.Spec.NodeSelector = DesignNodesSelector
 			} else {
 				peer.ObjectMeta = objectMeta(names[i], c.Name, LeafPairLabel, pair)
 				peer.Spec.NodeSelector = PairSelector(pair)

@@ -104,6 +104,53 @@
 // "no ge" (Cisco's NX-API REST guide shows the mirror case, toPfxLen 0 with a "ge"), and the
 // order of route-map and maximum-prefix lines in the template's address family.
 //
+// # Ownership over a design's life
+//
+// Planning deletes only what the design owns (see Diff): its templates, route-maps and
+// prefix-lists by name, its neighbors, its loopback and SVI, and what a changed design left
+// behind of them — the IPv4/IPv6 interface objects of its loopback and SVI in the VRF (the IPv6
+// addresses after IPv6 left the design), the network statements in the VRF that announce an
+// address its loopback holds or name one of its route-maps (the old loopback address after
+// renumbering), and the VRF's "route-target import <color> evpn" of a color one of its
+// route-maps sets on the switch (the old color after a pair changed color, or after coloring was
+// turned off). RetireConfig removes all of that from a leaf that left the design, finding the
+// loopback from the update-source of the design's templates on the switch and the SVI from the
+// fabric's gateway VLAN, each only when it is a member of the design's VRF and nothing the design
+// does not own peers from it. Features are never disabled (see RetireConfig for why).
+//
+// # Removing the password
+//
+// A switch never reads a BGP password back, so a plan cannot see one that a design no longer
+// names. ClearSecrets writes the empty password to the design's existing templates; NX-OS takes
+// the empty value as "no password" (the DME types the password as a plain string, and passwdType
+// returns to its default). The plan text shows it as `password: [redacted] -> ""`.
+//
+// # Session resets
+//
+// Plan.Resets lists the configured neighbors that applying the plan resets on NX-OS; Plan.String
+// shows them in one "resets N sessions: …" line. The rules, from how NX-OS applies BGP
+// configuration:
+//
+//   - A password set, changed or removed on a template or neighbor resets every established
+//     session that uses it: the password is the TCP MD5 signature key (RFC 2385) of the
+//     session's connection, which cannot change under a running connection.
+//   - A change of remote-as, update-source or local-as (bgpLocalAsn) of a template resets every
+//     neighbor inheriting it, unless the neighbor sets that property itself; the same change on a
+//     neighbor, or a neighbor inheriting another template, resets that neighbor. The session's
+//     identity (its peer AS, its own AS, its source address) is fixed when it opens.
+//   - A template removed while neighbors still inherit it resets them.
+//   - No reset: route-map and prefix-list contents, the route-maps a template applies,
+//     as-override, disable-peer-as-check and send-community (they apply to routes sent or
+//     received from then on; routes exchanged before need a soft clear, "clear bgp … soft", which
+//     keeps the session), maximum-prefix (a limit the node already exceeds shuts the session
+//     only when routes arrive beyond it, which the plan cannot know), ebgp-multihop (NX-OS uses the
+//     new TTL when the session next opens; the running session keeps its own), and the VRF's
+//     route targets, export map and networks.
+//   - A neighbor the plan deletes is removed, not reset; one it creates is new. Neither is listed.
+//
+// Resets lists configured sessions: whether one is established is the switch's operational state
+// (Client.Neighbors), which a plan does not read.
+//
 // # Client
 //
 // The NX-API client in this package posts these trees, plans and prunes (see Client and Fleet)

@@ -32,6 +32,7 @@ type PlanOption func(*planOptions)
 
 type planOptions struct {
 	rotate bool
+	clear  bool
 	prune  bool
 }
 
@@ -39,6 +40,16 @@ type planOptions struct {
 // objects that already exist. Without it they are sent only when an object is
 // created: the switch reads them back as "", so they can never be compared.
 func RotateSecrets() PlanOption { return func(o *planOptions) { o.rotate = true } }
+
+// ClearSecrets makes a Plan remove the BGP password from the design's peer templates that exist
+// on the switch, for a design that no longer names one (LeafConfig.NoPassword): it writes the
+// empty password, which NX-OS takes as "no password". A switch never reads a password back, so
+// the plan cannot tell whether a template still holds one and clears every existing template
+// each time it is given — give it once, when the design dropped peering.passwordSecret (or the
+// cluster's BGPPeers lose their password reference). Removing the password resets every
+// established session inheriting the template (see Plan.Resets); Reverse cannot restore it.
+// Planning a configuration whose design names a password with ClearSecrets is an error.
+func ClearSecrets() PlanOption { return func(o *planOptions) { o.clear = true } }
 
 // WithoutPrune makes a Plan create and update only, deleting nothing.
 func WithoutPrune() PlanOption { return func(o *planOptions) { o.prune = false } }
@@ -147,6 +158,9 @@ func Diff(cfg *LeafConfig, current *State, opts ...PlanOption) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("nxos: %s: Features: %w", cfg.Leaf, err)
 	}
+	if po.clear && !cfg.NoPassword && hasClass(want, "bgpPeerCont") {
+		return nil, fmt.Errorf("nxos: %s: ClearSecrets: the design names a BGP password (LeafConfig.NoPassword is false); clearing would remove it", cfg.Leaf)
+	}
 	p := &Plan{Leaf: cfg.Leaf, prior: cur, desired: want}
 
 	fb := newBodyBuilder(feat)
@@ -161,7 +175,7 @@ func Diff(cfg *LeafConfig, current *State, opts ...PlanOption) (*Plan, error) {
 	}
 	var deletes []Change
 	if po.prune {
-		deletes, err = prunes(want, cur, cb, &cfg.Names)
+		deletes, err = prunes(want, cur, cb, &cfg.Names, cfg.retire)
 		if err != nil {
 			return nil, fmt.Errorf("nxos: %s: %w", cfg.Leaf, err)
 		}
@@ -178,6 +192,16 @@ func Diff(cfg *LeafConfig, current *State, opts ...PlanOption) (*Plan, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// hasClass reports whether t holds an object of class.
+func hasClass(t *flatTree, class string) bool {
+	for _, k := range t.order {
+		if t.objs[k].class == class {
+			return true
+		}
+	}
+	return false
 }
 
 // sortByAction puts updates before creates, keeping tree order within each.
@@ -211,6 +235,13 @@ func upserts(want, cur *flatTree, b *bodyBuilder, po planOptions, feature bool) 
 			continue
 		}
 		var attrs, prior map[string]string
+		if po.clear && w.class == "bgpPeerCont" {
+			if _, set := w.attrs["password"]; !set {
+				// The empty password removes the one the template may hold; the read value is
+				// always "", so the prior value is unknown.
+				attrs, prior = map[string]string{"password": ""}, map[string]string{"password": ""}
+			}
+		}
 		for a, v := range w.attrs {
 			if cls.IsNaming(a) {
 				continue
@@ -244,8 +275,9 @@ func upserts(want, cur *flatTree, b *bodyBuilder, po planOptions, feature bool) 
 
 // prunes returns deletes of owned objects that are not desired; a delete whose
 // parent is deleted too is covered by the parent's and not listed.
-func prunes(want, cur *flatTree, b *bodyBuilder, names *design.OwnedNames) ([]Change, error) {
+func prunes(want, cur *flatTree, b *bodyBuilder, names *design.OwnedNames, r *retirement) ([]Change, error) {
 	own := newOwnership(want, names)
+	own.scan(want, cur, r)
 	deleted := map[string]bool{}
 	var out []Change
 	for _, k := range cur.order { // sorted by DN key: parents first

@@ -44,6 +44,14 @@ func ScopeOf(cfg *LeafConfig) Scope {
 			set["bgpPeer"] = true
 			set["l3Inst"] = true
 			set["rtctrlMapP"] = true
+			for _, c := range lifecycleClasses {
+				set[c] = true
+			}
+		}
+		if cfg.retire != nil {
+			for _, c := range retireClasses {
+				set[c] = true
+			}
 		}
 	}
 	s := Scope{Classes: make([]string, 0, len(set))}

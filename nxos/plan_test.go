@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nxcalico/nxcalico/design"
 	"github.com/nxcalico/nxcalico/nxos/dme"
 )
 
@@ -88,7 +89,14 @@ func with(t *testing.T, s *State, extra ...*dme.Object) *State {
 	return stateOf(t, append(s.Objects(), extra...)...)
 }
 
-func lines(p *Plan) []string { return strings.Split(p.String(), "\n")[1:] }
+// lines returns the change lines of p's text, without the summary and the resets line.
+func lines(p *Plan) []string {
+	ls := strings.Split(p.String(), "\n")[1:]
+	if len(ls) > 0 && strings.HasPrefix(ls[0], "resets ") {
+		ls = ls[1:]
+	}
+	return ls
+}
 
 func TestDiffFromNothingCreatesEverything(t *testing.T) {
 	cfg := smallLeaf("192.168.1.10")
@@ -320,5 +328,72 @@ func TestReverseUndoesChanges(t *testing.T) {
 	}
 	if r.FeaturesBody() != nil {
 		t.Fatal("Reverse must never disable features")
+	}
+}
+
+// TestClearSecretsRemovesThePassword applies the case study with a password, then the design
+// without one: a plain plan leaves the password (it cannot be read back), ClearSecrets writes the
+// empty password to both templates, the plan text shows that without the secret, and the
+// switch's neighbors then hold no password. ClearSecrets is refused for a design with a password.
+func TestClearSecretsRemovesThePassword(t *testing.T) {
+	const pw = "Leaf-BGP-secret-1"
+	sim := newSim(t)
+	c := simClient(t, sim, nil)
+	withPW := caseStudy(t, nil, pw)["Leaf2101"]
+	if withPW.NoPassword {
+		t.Fatal("a design with a password secret renders NoPassword")
+	}
+	planApply(t, c, withPW)
+	if e := sim.Get("sys/bgp/inst/dom-vrf-001/peer-[192.168.1.10]/ent-[192.168.1.10]"); e.Get("passwdSet") != "enabled" {
+		t.Fatalf("neighbor entry before: %v", e)
+	}
+	without := caseStudy(t, nil, "")["Leaf2101"]
+	if !without.NoPassword {
+		t.Fatal("a design without a password secret must render NoPassword")
+	}
+	if p, err := c.Plan(t.Context(), without); err != nil || !p.Empty() {
+		t.Fatalf("without ClearSecrets the plan cannot see the password: %v\n%v", err, p)
+	}
+	p, err := c.Plan(t.Context(), without, ClearSecrets())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cr, up, de := p.Counts(); cr != 0 || up != 2 || de != 0 {
+		t.Fatalf("ClearSecrets plan: %d/%d/%d, want the 2 templates updated:\n%s", cr, up, de, p)
+	}
+	text := p.String()
+	for _, tmpl := range []string{"CALICO", "K8-v6"} {
+		if !strings.Contains(text, "~ sys/bgp/inst/dom-default/peercont-"+tmpl+` bgpPeerCont password: [redacted] -> ""`) {
+			t.Errorf("plan text does not show template %s's password removed:\n%s", tmpl, text)
+		}
+	}
+	if strings.Contains(text, pw) || strings.Contains(p.Body().String(), pw) {
+		t.Fatal("the plan shows the password")
+	}
+	if err := c.Apply(t.Context(), p); err != nil {
+		t.Fatal(err)
+	}
+	for _, dn := range []string{"sys/bgp/inst/dom-default/peercont-CALICO", "sys/bgp/inst/dom-default/peercont-K8-v6"} {
+		if tmpl := sim.Get(dn); tmpl.Get("password") != "" {
+			t.Errorf("%s still holds a password", dn)
+		}
+	}
+	if e := sim.Get("sys/bgp/inst/dom-vrf-001/peer-[192.168.1.10]/ent-[192.168.1.10]"); e.Get("passwdSet") != "disabled" {
+		t.Errorf("neighbor entry after ClearSecrets: %v", e)
+	}
+	if _, err := c.Plan(t.Context(), withPW, ClearSecrets()); err == nil || !strings.Contains(err.Error(), "names a BGP password") {
+		t.Errorf("ClearSecrets with a password design: %v", err)
+	}
+	// A retiring leaf has no templates to clear: ClearSecrets given to a whole fleet is harmless.
+	in, err := design.Derive(design.CaseStudy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	retire, err := RetireConfig("Leaf2101", in.Fabric)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Plan(t.Context(), retire, ClearSecrets()); err != nil {
+		t.Errorf("ClearSecrets on a retiring leaf: %v", err)
 	}
 }

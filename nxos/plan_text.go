@@ -11,15 +11,19 @@ import (
 	"github.com/nxcalico/nxcalico/nxos/dme"
 )
 
-// String returns the plan as readable diff text, one line per object:
+// String returns the plan as readable diff text: a summary, the sessions it resets (when it
+// resets any; see Resets), then one line per object:
 //
 //	Leaf2101: 1 to create, 1 to update, 1 to delete
+//	resets 1 session: vrf vrf-001 192.168.1.10 (template CALICO update-source lo1 -> lo2)
 //	- sys/bgp/inst/dom-vrf-001/peer-[192.168.1.12] bgpPeer
-//	~ sys/bgp/inst/dom-default/peercont-CALICO bgpPeerCont ttl: "5" -> "10"
+//	~ sys/bgp/inst/dom-default/peercont-CALICO bgpPeerCont srcIf: "lo1" -> "lo2"
 //	+ sys/bgp/inst/dom-vrf-001/peer-[192.168.1.14] bgpPeer peerImp="CALICO"
 //
 // Feature changes are marked "(feature)". Write-only values (passwords) are
-// shown as [redacted]; the text is safe to log.
+// shown as [redacted], an empty one (a removed password) as ""; the value a
+// switch holds is never readable and always shown as [redacted]. The text is
+// safe to log.
 func (p *Plan) String() string {
 	if p == nil {
 		return "<nil plan>"
@@ -30,9 +34,34 @@ func (p *Plan) String() string {
 	if p.Empty() {
 		b.WriteString(" (no changes)")
 	}
+	if rs := p.Resets(); len(rs) > 0 {
+		b.WriteByte('\n')
+		b.WriteString(ResetSummary(rs))
+	}
 	for _, c := range p.Changes {
 		b.WriteByte('\n')
 		c.writeTo(&b)
+	}
+	return b.String()
+}
+
+// ResetSummary returns the one line Plan.String shows for resets:
+// "resets 2 sessions: vrf X 10.0.0.1 (password changes), vrf X 10.0.0.2 (…)"; "" for none.
+func ResetSummary(rs []Reset) string {
+	if len(rs) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "resets %d session", len(rs))
+	if len(rs) > 1 {
+		b.WriteByte('s')
+	}
+	b.WriteString(": ")
+	for i, r := range rs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(r.String())
 	}
 	return b.String()
 }
@@ -60,7 +89,10 @@ func (c Change) writeTo(b *strings.Builder) {
 		if c.Action == change.Update {
 			b.WriteString(": ")
 			old, had := c.Prior[k]
-			if had {
+			if writeOnly(cls, k) {
+				// never read back: whatever the switch holds is shown as a secret
+				b.WriteString(design.Redacted)
+			} else if had {
 				b.WriteString(showValue(cls, k, old))
 			} else {
 				b.WriteString("(unset)")
@@ -74,6 +106,14 @@ func (c Change) writeTo(b *strings.Builder) {
 	if c.Feature {
 		b.WriteString(" (feature)")
 	}
+}
+
+func writeOnly(cls *dme.Class, attr string) bool {
+	if cls == nil {
+		return false
+	}
+	a, ok := cls.Attr(attr)
+	return ok && a.WriteOnly
 }
 
 // showValue quotes v, or redacts it when the property is write-only.

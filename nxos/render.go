@@ -34,6 +34,12 @@ type LeafConfig struct {
 	// rendered or not: planning prunes objects so named that Config no longer has (the IPv6
 	// template after IPv6 left the design, say). Zero means only what Config names is owned.
 	Names design.OwnedNames
+	// NoPassword is true when the design names no BGP password (no peering.passwordSecret): its
+	// templates carry none, and a plan made with ClearSecrets removes the one a switch may still
+	// hold from an earlier design.
+	NoPassword bool
+
+	retire *retirement // set by RetireConfig
 }
 
 // Render renders every leaf of the intent, sorted by name. It is pure and deterministic: the same
@@ -145,7 +151,11 @@ func renderLeaf(f *design.FabricIntent, l *design.LeafIntent, pw string, havePas
 		r.nve(),
 		r.bgp(),
 	)
-	return &LeafConfig{Leaf: l.Name, Features: features(), Config: sys, Names: f.Names.Clone()}, nil
+	noPassword := true
+	for _, t := range l.Templates {
+		noPassword = noPassword && !t.Password
+	}
+	return &LeafConfig{Leaf: l.Name, Features: features(), Config: sys, Names: f.Names.Clone(), NoPassword: noPassword}, nil
 }
 
 // checkLeaf rejects an intent that cannot be rendered, naming the leaf and the field.

@@ -22,6 +22,8 @@ type CheckOptions struct {
 	// SkipRouteSafety and SkipFailover leave out the checks that disturb the lab (a node made to
 	// misbehave, a leaf stopped). Both restore the lab when they run.
 	SkipRouteSafety, SkipFailover bool
+	// Only, when set, names the checks to run (CheckSessions, …); the others are left out.
+	Only []string
 }
 
 // Check names, in the order Lab.Check runs them.
@@ -71,9 +73,12 @@ func (l *Lab) Check(ctx context.Context, o CheckOptions) (*Report, error) {
 	if o.Settle == 0 {
 		o.Settle = 60 * time.Second
 	}
+	if len(o.Only) > 0 {
+		o.SkipFailover, o.SkipRouteSafety = !slices.Contains(o.Only, CheckFailover), !slices.Contains(o.Only, CheckRouteSafety) && !slices.Contains(o.Only, CheckMaximumPfx)
+	}
 	r := &Report{Design: l.intent.Cluster.Name, Leaves: len(l.intent.Leaves), Nodes: len(l.intent.Nodes), Sessions: l.intent.SessionCount(), Started: l.Started}
 	run := func(name string, item int, f func(ctx context.Context, c *Check)) {
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || (len(o.Only) > 0 && !slices.Contains(o.Only, name)) {
 			return
 		}
 		c := Check{Name: name, Item: item, Result: Pass}

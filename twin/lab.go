@@ -31,8 +31,16 @@ type Lab struct {
 	log    *slog.Logger
 
 	password design.Secret
-	leaves   map[string]*Leaf
-	nodes    map[string]*Node
+	alloc    *allocation
+	bgctx    context.Context // the lab's background work; cancelled by Close
+
+	// shapeMu guards leaves, nodes, Topology and intent against Reshape.
+	shapeMu sync.RWMutex
+	leaves  map[string]*Leaf
+	nodes   map[string]*Node
+	// next and nextIntent are what Grow built towards, until Shrink completes it.
+	next       *Topology
+	nextIntent *design.Intent
 
 	cancel context.CancelFunc // stops the lab's background work
 	bg     sync.WaitGroup
@@ -61,7 +69,8 @@ func Start(ctx context.Context, in *design.Intent, opts Options) (_ *Lab, err er
 		prefix = "nxt" + hex.EncodeToString(b[:])
 	}
 	prefix += "-"
-	topo, err := PlanTopology(in, prefix, opts.MaxNamespaces, opts.FabricIPv4, opts.FabricIPv6)
+	alloc := newAllocation()
+	topo, err := planTopology(in, prefix, opts.MaxNamespaces, opts.FabricIPv4, opts.FabricIPv6, alloc)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +85,7 @@ func Start(ctx context.Context, in *design.Intent, opts Options) (_ *Lab, err er
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	l := &Lab{Topology: topo, intent: in, opts: opts, log: log, leaves: map[string]*Leaf{}, nodes: map[string]*Node{}}
+	l := &Lab{Topology: topo, intent: in, opts: opts, log: log, alloc: alloc, leaves: map[string]*Leaf{}, nodes: map[string]*Node{}}
 	defer func() {
 		if err != nil {
 			if cerr := l.Close(); cerr != nil {
@@ -99,7 +108,7 @@ func Start(ctx context.Context, in *design.Intent, opts Options) (_ *Lab, err er
 		return nil, err
 	}
 	bgctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	l.cancel = cancel
+	l.cancel, l.bgctx = cancel, bgctx
 	l.stops = append(l.stops, func(context.Context) error { cancel(); l.bg.Wait(); return nil })
 	if !opts.TopologyOnly {
 		if err := l.startLeaves(ctx, bgctx); err != nil {
@@ -135,4 +144,8 @@ func (l *Lab) Close() error {
 }
 
 // Intent returns the design intent the lab was started with.
-func (l *Lab) Intent() *design.Intent { return l.intent }
+func (l *Lab) Intent() *design.Intent {
+	l.shapeMu.RLock()
+	defer l.shapeMu.RUnlock()
+	return l.intent
+}

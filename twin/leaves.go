@@ -6,8 +6,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"net/netip"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -88,7 +90,8 @@ func (l *Lab) Credentials() nxos.Credentials {
 // nxcalico.Syncer.Switches.
 func (l *Lab) Switches() (map[string]*nxos.Client, error) {
 	out := map[string]*nxos.Client{}
-	for name, lf := range l.leaves {
+	for _, lf := range l.leafList() {
+		name := lf.Name
 		c, err := nxos.NewClient(nxos.Options{
 			URL:         lf.Front.URL(),
 			Credentials: l.Credentials(),
@@ -103,58 +106,25 @@ func (l *Lab) Switches() (map[string]*nxos.Client, error) {
 	return out, nil
 }
 
-// startLeaves starts every leaf's FRR and its NX-API front.
+// startLeaves starts every leaf's FRR and its NX-API front, and the loop reading their sessions.
 func (l *Lab) startLeaves(ctx, bg context.Context) error {
 	var b [18]byte
 	_, _ = rand.Read(b[:])
 	l.password = design.NewSecret(hex.EncodeToString(b[:]))
 	topo := l.Topology
 	for i := range topo.Leaves {
-		ns := &topo.Leaves[i]
-		lf := &Leaf{Name: ns.Name, NS: ns, neighbors: map[netip.Addr]frr.Neighbor{}}
-		lf.fabric = frr.Options{Hostname: ns.Name, FabricLocal: ns.Fabric.IPv4}
-		for _, o := range topo.Leaves {
-			if o.Name != ns.Name {
-				lf.fabric.FabricPeers = append(lf.fabric.FabricPeers, o.Fabric.IPv4)
-			}
-		}
-		l.leaves[ns.Name] = lf
+		l.leaves[topo.Leaves[i].Name] = l.newLeaf(&topo.Leaves[i], topo.Leaves)
 	}
 	l.stops = append(l.stops, func(ctx context.Context) error {
 		var errs []error
-		for _, lf := range l.leaves {
-			lf.mu.Lock()
-			lf.stopped = true
-			lf.mu.Unlock()
-			if lf.Front != nil {
-				lf.Front.Close()
-			}
-			if d := lf.Daemons(); d != nil {
-				errs = append(errs, d.Stop(ctx))
-			}
+		for _, lf := range l.leafList() {
+			errs = append(errs, lf.stop(ctx))
 		}
 		return errors.Join(errs...)
 	})
-	names := make([]string, 0, len(topo.Leaves))
-	for _, ns := range topo.Leaves {
-		names = append(names, ns.Name)
-	}
-	err := parallel(ctx, len(names), 4, func(ctx context.Context, i int) error {
-		lf := l.leaves[names[i]]
-		d, err := frr.Start(ctx, frr.DaemonOptions{Netns: lf.NS.Netns, Dir: lf.dir(l), Name: lf.Name, Logger: l.log})
-		if err != nil {
-			return fmt.Errorf("twin: leaf %s: starting FRR: %w", lf.Name, err)
-		}
-		lf.mu.Lock()
-		lf.daemons = d
-		lf.mu.Unlock()
-		front := nxostest.NewTLSServer(nxostest.WithHostname(lf.Name), nxostest.WithCredentials(User, l.password.Reveal()), nxostest.WithLogger(l.log))
-		// The front's first configuration (an empty switch) goes to FRR before anyone can post.
-		lf.apply(ctx, l, front.Dump())
-		front.SetCommitHook(func(tree *dme.Object) { lf.apply(bg, l, tree) })
-		front.SetPeerStateFunc(lf.peerState)
-		lf.Front = front
-		return nil
+	leaves := l.leafList()
+	err := parallel(ctx, len(leaves), 4, func(ctx context.Context, i int) error {
+		return l.runLeaf(ctx, bg, leaves[i])
 	})
 	if err != nil {
 		return err
@@ -169,8 +139,9 @@ func (l *Lab) startLeaves(ctx, bg context.Context) error {
 		t := time.NewTicker(interval)
 		defer t.Stop()
 		for {
-			_ = parallel(bg, len(names), 4, func(ctx context.Context, i int) error {
-				return l.leaves[names[i]].refresh(ctx)
+			leaves := l.leafList()
+			_ = parallel(bg, len(leaves), 4, func(ctx context.Context, i int) error {
+				return leaves[i].refresh(ctx)
 			})
 			select {
 			case <-bg.Done():
@@ -182,6 +153,75 @@ func (l *Lab) startLeaves(ctx, bg context.Context) error {
 	return nil
 }
 
+// leafList returns the lab's leaves, ordered by name.
+func (l *Lab) leafList() []*Leaf {
+	l.shapeMu.RLock()
+	defer l.shapeMu.RUnlock()
+	out := make([]*Leaf, 0, len(l.leaves))
+	for _, name := range slices.Sorted(maps.Keys(l.leaves)) {
+		out = append(out, l.leaves[name])
+	}
+	return out
+}
+
+// newLeaf is the leaf of namespace ns, whose fabric peers are the other leaves of all.
+func (l *Lab) newLeaf(ns *LeafNS, all []LeafNS) *Leaf {
+	lf := &Leaf{Name: ns.Name, NS: ns, neighbors: map[netip.Addr]frr.Neighbor{}}
+	lf.fabric = frr.Options{Hostname: ns.Name, FabricLocal: ns.Fabric.IPv4}
+	for _, o := range all {
+		if o.Name != ns.Name {
+			lf.fabric.FabricPeers = append(lf.fabric.FabricPeers, o.Fabric.IPv4)
+		}
+	}
+	return lf
+}
+
+// runLeaf starts the leaf's FRR and its NX-API front; its changes reach FRR through bg.
+func (l *Lab) runLeaf(ctx, bg context.Context, lf *Leaf) error {
+	d, err := frr.Start(ctx, frr.DaemonOptions{Netns: lf.NS.Netns, Dir: lf.dir(l), Name: lf.Name, Logger: l.log})
+	if err != nil {
+		return fmt.Errorf("twin: leaf %s: starting FRR: %w", lf.Name, err)
+	}
+	lf.mu.Lock()
+	lf.daemons = d
+	lf.mu.Unlock()
+	front := nxostest.NewTLSServer(nxostest.WithHostname(lf.Name), nxostest.WithCredentials(User, l.password.Reveal()), nxostest.WithLogger(l.log))
+	// The front's first configuration (an empty switch) goes to FRR before anyone can post.
+	lf.apply(ctx, l, front.Dump())
+	front.SetCommitHook(func(tree *dme.Object) { lf.apply(bg, l, tree) })
+	front.SetPeerStateFunc(lf.peerState)
+	lf.mu.Lock()
+	lf.Front = front
+	lf.mu.Unlock()
+	return nil
+}
+
+// stop closes the leaf's NX-API front and stops its FRR; it can run twice.
+func (lf *Leaf) stop(ctx context.Context) error {
+	lf.mu.Lock()
+	lf.stopped = true
+	front := lf.Front
+	lf.mu.Unlock()
+	if front != nil {
+		front.Close()
+	}
+	if d := lf.Daemons(); d != nil {
+		return d.Stop(ctx)
+	}
+	return nil
+}
+
+// setFabricPeers gives the leaf other fabric peers and applies its configuration again.
+func (lf *Leaf) setFabricPeers(ctx context.Context, l *Lab, peers []netip.Addr) {
+	lf.mu.Lock()
+	lf.fabric.FabricPeers = peers
+	front := lf.Front
+	lf.mu.Unlock()
+	if front != nil {
+		lf.apply(ctx, l, front.Dump())
+	}
+}
+
 // apply translates the leaf's DME tree and applies it to its FRR; failures are kept (Err) and
 // logged, never sent back to the NX-API client: the switch took the configuration.
 func (lf *Leaf) apply(ctx context.Context, l *Lab, tree *dme.Object) {
@@ -191,7 +231,10 @@ func (lf *Leaf) apply(ctx context.Context, l *Lab, tree *dme.Object) {
 	if stopped {
 		return
 	}
-	cfg, err := frr.Translate(tree, lf.fabric)
+	lf.mu.Lock()
+	opts := lf.fabric
+	lf.mu.Unlock()
+	cfg, err := frr.Translate(tree, opts)
 	if err == nil {
 		err = lf.Daemons().Apply(ctx, cfg)
 	}

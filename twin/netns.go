@@ -86,6 +86,26 @@ func parallel(ctx context.Context, n, width int, f func(ctx context.Context, i i
 	return errors.Join(errs...)
 }
 
+// The kernel parameters of the namespaces, set before any address is added (so that addresses
+// skip duplicate address detection).
+var (
+	// An IPv4 address removed while another of its subnet stays (a node changing address) must
+	// not take that one with it: secondary addresses are promoted.
+	baseSysctls = []string{"net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0",
+		"net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0",
+		"net.ipv4.conf.all.promote_secondaries=1", "net.ipv4.conf.default.promote_secondaries=1"}
+	// Leaves route. A failed leaf's links go down and come back with their addresses, as a
+	// switch's do.
+	leafSysctls = append(slices.Clone(baseSysctls), "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1",
+		"net.ipv6.conf.all.keep_addr_on_down=1", "net.ipv6.conf.default.keep_addr_on_down=1")
+	// A node's uplinks stand in for the members of its vPC port-channel: when a leaf fails, its
+	// link loses carrier and traffic must move to the other leaf's link, as a bond moves it to
+	// the surviving member. The kernel then skips next hops on a link without carrier.
+	nodeSysctls = append(slices.Clone(baseSysctls),
+		"net.ipv4.conf.all.ignore_routes_with_linkdown=1", "net.ipv4.conf.default.ignore_routes_with_linkdown=1",
+		"net.ipv6.conf.all.ignore_routes_with_linkdown=1", "net.ipv6.conf.default.ignore_routes_with_linkdown=1")
+)
+
 // build creates the topology's namespaces, links, addresses, routes and sysctls. On error the
 // caller removes what was created (teardown).
 func (t *Topology) build(ctx context.Context) error {
@@ -99,20 +119,12 @@ func (t *Topology) build(ctx context.Context) error {
 	// Sysctls first, so that addresses added later skip duplicate address detection.
 	nss := t.Namespaces()
 	if err := parallel(ctx, len(nss), 8, func(ctx context.Context, i int) error {
-		kv := []string{"net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0",
-			"net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0"}
-		if i >= 1 && i <= len(t.Leaves) { // leaves route
-			kv = append(kv, "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1",
-				// A failed leaf's links go down and come back with their addresses, as a switch's do.
-				"net.ipv6.conf.all.keep_addr_on_down=1", "net.ipv6.conf.default.keep_addr_on_down=1")
-		}
-		if i > len(t.Leaves) { // nodes
-			// A node's uplinks stand in for the members of its vPC port-channel: when a leaf
-			// fails, its link loses carrier and traffic must move to the other leaf's link, as
-			// a bond moves it to the surviving member. The kernel then skips next hops on a
-			// link without carrier.
-			kv = append(kv, "net.ipv4.conf.all.ignore_routes_with_linkdown=1", "net.ipv4.conf.default.ignore_routes_with_linkdown=1",
-				"net.ipv6.conf.all.ignore_routes_with_linkdown=1", "net.ipv6.conf.default.ignore_routes_with_linkdown=1")
+		kv := baseSysctls
+		switch {
+		case i >= 1 && i <= len(t.Leaves):
+			kv = leafSysctls
+		case i > len(t.Leaves):
+			kv = nodeSysctls
 		}
 		if err := sysctl(ctx, nss[i], kv...); err != nil {
 			return fmt.Errorf("twin: sysctls in %s: %w", nss[i], err)
@@ -129,14 +141,13 @@ func (t *Topology) build(ctx context.Context) error {
 		return fmt.Errorf("twin: fabric bridge: %w", err)
 	}
 	if err := parallel(ctx, len(t.Leaves), 4, func(ctx context.Context, i int) error {
-		return ipBatch(ctx, t.Leaves[i].Netns, t.leafLines(i))
+		return ipBatch(ctx, t.Leaves[i].Netns, t.leafLines(i, nil))
 	}); err != nil {
 		return fmt.Errorf("twin: leaves: %w", err)
 	}
 	var fab []string
-	for i := range t.Leaves {
-		dev := "l" + strconv.Itoa(i)
-		fab = append(fab, "link set "+dev+" master "+fabricBridge, "link set "+dev+" up")
+	for _, l := range t.Leaves {
+		fab = append(fab, "link set "+l.FabricDev+" master "+fabricBridge, "link set "+l.FabricDev+" up")
 	}
 	if err := ipBatch(ctx, t.Fabric.Netns, fab); err != nil {
 		return fmt.Errorf("twin: fabric ports: %w", err)
@@ -149,8 +160,8 @@ func (t *Topology) build(ctx context.Context) error {
 	return nil
 }
 
-// leafLines is leaf i's iproute2 batch.
-func (t *Topology) leafLines(i int) []string {
+// leafLines is leaf i's iproute2 batch; with only set, the ports to other nodes are left out.
+func (t *Topology) leafLines(i int, only map[string]bool) []string {
 	l := &t.Leaves[i]
 	lines := []string{"link set lo up"}
 	for _, p := range []string{prefixString(l.Loopback.IPv4), prefixString(l.Loopback.IPv6)} {
@@ -169,13 +180,16 @@ func (t *Topology) leafLines(i int) []string {
 	}
 	lines = append(lines, "link set "+gatewayBridge+" up")
 	for _, p := range l.Ports {
+		if only != nil && !only[p.Node] {
+			continue
+		}
 		lines = append(lines,
 			"link add "+p.LeafDev+" type veth peer name "+p.NodeDev+" netns "+t.Node(p.Node).Netns,
 			"link set "+p.LeafDev+" master "+gatewayBridge,
 			"link set "+p.LeafDev+" up",
 		)
 	}
-	lines = append(lines, "link add "+fabricPort+" type veth peer name l"+strconv.Itoa(i)+" netns "+t.Fabric.Netns)
+	lines = append(lines, "link add "+fabricPort+" type veth peer name "+l.FabricDev+" netns "+t.Fabric.Netns)
 	for _, f := range addressing.Families {
 		if a := l.Fabric.Get(f); a.IsValid() {
 			lines = append(lines, "addr add "+netipPrefix(a, t.fabricBits(f))+" dev "+fabricPort+nodad(f))

@@ -43,6 +43,13 @@ type Node struct {
 	paused     bool // a check runs its own BIRD in the namespace
 }
 
+// ns returns the node's namespace.
+func (n *Node) ns() *NodeNS {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.NS
+}
+
 // Daemons returns the node's BIRD daemons, nil until the cluster holds a configuration they
 // can run (a BGPConfiguration with the node-to-node mesh off).
 func (n *Node) Daemons() *bird.Daemons {
@@ -66,7 +73,22 @@ func (n *Node) Reloads() int {
 }
 
 // Node returns the running node of that name, or nil.
-func (l *Lab) Node(name string) *Node { return l.nodes[name] }
+func (l *Lab) Node(name string) *Node {
+	l.shapeMu.RLock()
+	defer l.shapeMu.RUnlock()
+	return l.nodes[name]
+}
+
+// nodeList returns the lab's nodes, ordered by name.
+func (l *Lab) nodeList() []*Node {
+	l.shapeMu.RLock()
+	defer l.shapeMu.RUnlock()
+	out := make([]*Node, 0, len(l.nodes))
+	for _, name := range slices.Sorted(maps.Keys(l.nodes)) {
+		out = append(out, l.nodes[name])
+	}
+	return out
+}
 
 // startNodes starts the watcher that configures every node's BIRD from the cluster and reports
 // its sessions in CalicoNodeStatus. Nodes start their daemons once the cluster has what they need.
@@ -77,14 +99,8 @@ func (l *Lab) startNodes(ctx, bg context.Context) error {
 	}
 	l.stops = append(l.stops, func(ctx context.Context) error {
 		var errs []error
-		for _, n := range l.nodes {
-			n.mu.Lock()
-			n.stopped = true
-			d := n.daemons
-			n.mu.Unlock()
-			if d != nil {
-				errs = append(errs, d.Stop(ctx))
-			}
+		for _, n := range l.nodeList() {
+			errs = append(errs, n.stop(ctx))
 		}
 		return errors.Join(errs...)
 	})
@@ -110,6 +126,19 @@ func (l *Lab) startNodes(ctx, bg context.Context) error {
 			}
 		}
 	}()
+	return nil
+}
+
+// stop stops the node's BIRD for good; it can run twice.
+func (n *Node) stop(ctx context.Context) error {
+	n.mu.Lock()
+	n.stopped = true
+	d := n.daemons
+	n.daemons = nil
+	n.mu.Unlock()
+	if d != nil {
+		return d.Stop(ctx)
+	}
 	return nil
 }
 
@@ -160,7 +189,7 @@ func (l *Lab) readCluster(ctx context.Context) (*clusterState, error) {
 	}
 	// The password Secrets live in calico-node's namespace: the design's secret namespace.
 	st.res.Namespace = bird.DefaultNamespace
-	if ref := l.intent.Cluster.PasswordSecret; ref != nil && ref.Namespace != "" {
+	if ref := l.Intent().Cluster.PasswordSecret; ref != nil && ref.Namespace != "" {
 		st.res.Namespace = ref.Namespace
 	}
 	for _, p := range st.res.Peers {
@@ -221,15 +250,15 @@ func (l *Lab) SyncNodes(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, n := range l.Topology.Nodes {
+	nodes := l.nodeList()
+	for _, n := range nodes {
 		if _, ok := st.nodes[n.Name]; ok {
-			st.res.Nodes = append(st.res.Nodes, st.birdNode(&n))
+			st.res.Nodes = append(st.res.Nodes, st.birdNode(n.ns()))
 		}
 	}
-	names := slices.Sorted(maps.Keys(l.nodes))
-	errs := make([]error, len(names))
-	_ = parallel(ctx, len(names), 8, func(ctx context.Context, i int) error {
-		errs[i] = l.nodes[names[i]].sync(ctx, l, st)
+	errs := make([]error, len(nodes))
+	_ = parallel(ctx, len(nodes), 8, func(ctx context.Context, i int) error {
+		errs[i] = nodes[i].sync(ctx, l, st)
 		return nil
 	})
 	if err := l.reportStatus(ctx); err != nil {
@@ -240,12 +269,21 @@ func (l *Lab) SyncNodes(ctx context.Context) error {
 
 // sync brings one node's BIRD to the configuration the cluster asks for.
 func (n *Node) sync(ctx context.Context, l *Lab, st *clusterState) error {
-	v4, v6, err := bird.Generate(st.birdNode(n.NS), st.res)
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if n.stopped || n.paused {
 		return nil
 	}
+	if _, ok := st.nodes[n.Name]; !ok {
+		// calico-node runs on a node only while the cluster has its Node.
+		if n.daemons != nil {
+			err := n.daemons.Stop(ctx)
+			n.daemons, n.configured = nil, ""
+			return err
+		}
+		return nil
+	}
+	v4, v6, err := bird.Generate(st.birdNode(n.NS), st.res)
 	if err != nil {
 		n.err = fmt.Errorf("twin: node %s: %w", n.Name, err)
 		return n.err

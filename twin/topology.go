@@ -59,6 +59,8 @@ type LeafNS struct {
 	Fabric addressing.AddrPair
 	// Ports are the bridge ports towards the pair's nodes.
 	Ports []Port
+	// FabricDev is the leaf's port on the fabric namespace's bridge.
+	FabricDev string
 }
 
 // Port is one veth between a leaf's gateway bridge and a node.
@@ -153,6 +155,59 @@ func nsName(prefix, role, name string) string {
 // pair has no leaf, a pool too small to give every node a block, or a fabric range that collides
 // with an address of the design.
 func PlanTopology(in *design.Intent, prefix string, maxNS int, fab4, fab6 netip.Prefix) (*Topology, error) {
+	return planTopology(in, prefix, maxNS, fab4, fab6, newAllocation())
+}
+
+// allocation keeps the numbers the topology derives names and addresses from — a leaf's fabric
+// address and port, a node's ports, a node's uplink to a leaf, a node's block of a pool — stable
+// by name, so that a lab reshaped to another design keeps every link, address and block of what
+// both designs have.
+type allocation struct {
+	leaf, node map[string]int
+	uplink     map[[2]string]int // node, leaf
+	uplinks    map[string]int    // uplinks given per node
+	block      map[[2]string]int // pool, node
+	blocks     map[string]int    // blocks given per pool
+}
+
+func newAllocation() *allocation {
+	return &allocation{leaf: map[string]int{}, node: map[string]int{}, uplink: map[[2]string]int{},
+		uplinks: map[string]int{}, block: map[[2]string]int{}, blocks: map[string]int{}}
+}
+
+// number returns the number of key in m, giving the next one when key has none.
+func number[K comparable](m map[K]int, key K) int {
+	if n, ok := m[key]; ok {
+		return n
+	}
+	n := len(m)
+	m[key] = n
+	return n
+}
+
+// uplinkOf returns the number of the node's uplink to the leaf (0, 1, … per node).
+func (a *allocation) uplinkOf(node, leaf string) int {
+	if n, ok := a.uplink[[2]string{node, leaf}]; ok {
+		return n
+	}
+	n := a.uplinks[node]
+	a.uplinks[node]++
+	a.uplink[[2]string{node, leaf}] = n
+	return n
+}
+
+// blockOf returns the number of the node's block in the pool.
+func (a *allocation) blockOf(pool, node string) int {
+	if n, ok := a.block[[2]string{pool, node}]; ok {
+		return n
+	}
+	n := a.blocks[pool]
+	a.blocks[pool]++
+	a.block[[2]string{pool, node}] = n
+	return n
+}
+
+func planTopology(in *design.Intent, prefix string, maxNS int, fab4, fab6 netip.Prefix, alloc *allocation) (*Topology, error) {
 	if in == nil {
 		return nil, errors.New("twin: nil Intent")
 	}
@@ -186,11 +241,13 @@ func PlanTopology(in *design.Intent, prefix string, maxNS int, fab4, fab6 netip.
 	for i := range in.Pairs {
 		pairOf[in.Pairs[i].Name] = &in.Pairs[i]
 	}
-	for i, l := range in.Leaves {
+	for _, l := range in.Leaves {
+		i := number(alloc.leaf, l.Name)
 		ln := LeafNS{
 			Name: l.Name, Pair: l.Pair, Netns: nsName(prefix, "leaf", l.Name),
-			Loopback: addressing.PrefixPair{IPv4: l.Loopback.IPv4, IPv6: l.Loopback.IPv6},
-			Gateway:  gw,
+			Loopback:  addressing.PrefixPair{IPv4: l.Loopback.IPv4, IPv6: l.Loopback.IPv6},
+			Gateway:   gw,
+			FabricDev: fmt.Sprintf("l%d", i),
 		}
 		if t.Fabric.IPv4.IsValid() {
 			ln.Fabric.IPv4 = nthAddr(t.Fabric.IPv4, i+1)
@@ -202,7 +259,7 @@ func PlanTopology(in *design.Intent, prefix string, maxNS int, fab4, fab6 netip.
 		t.Leaves = append(t.Leaves, ln)
 	}
 
-	blocks, err := allocateBlocks(in)
+	blocks, err := allocateBlocks(in, alloc)
 	if err != nil {
 		errs = append(errs, err)
 	}
@@ -213,21 +270,22 @@ func PlanTopology(in *design.Intent, prefix string, maxNS int, fab4, fab6 netip.
 		}
 	}
 	for ni, n := range in.Nodes {
+		nodeNo := number(alloc.node, n.Name)
 		nn := NodeNS{Name: n.Name, Pair: n.Pair, Netns: nsName(prefix, "node", n.Name), Addr: n.Addr, Services: services}
 		pair := pairOf[n.Pair]
 		if pair == nil || len(pair.Leaves) == 0 {
 			errs = append(errs, fmt.Errorf("twin: node %s: its leaf pair %q has no leaves", n.Name, n.Pair))
 			continue
 		}
-		for k, leafName := range pair.Leaves {
+		for _, leafName := range pair.Leaves {
 			ln := t.Leaf(leafName)
 			if ln == nil {
 				errs = append(errs, fmt.Errorf("twin: node %s: leaf %q of pair %q is not in the design", n.Name, leafName, n.Pair))
 				continue
 			}
-			up := Uplink{Leaf: leafName, Dev: fmt.Sprintf("up%d", k)}
+			up := Uplink{Leaf: leafName, Dev: fmt.Sprintf("up%d", alloc.uplinkOf(n.Name, leafName))}
 			nn.Uplinks = append(nn.Uplinks, up)
-			ln.Ports = append(ln.Ports, Port{LeafDev: fmt.Sprintf("n%d", ni), Node: n.Name, NodeDev: up.Dev})
+			ln.Ports = append(ln.Ports, Port{LeafDev: fmt.Sprintf("n%d", nodeNo), Node: n.Name, NodeDev: up.Dev})
 		}
 		nn.Routes = nodeRoutes(&n, &nn, t, gw)
 		if blocks != nil {
@@ -295,8 +353,9 @@ func nodeRoutes(n *design.NodeIntent, nn *NodeNS, t *Topology, gw addressing.Pre
 	return out
 }
 
-// allocateBlocks gives node i of in.Nodes block i of every pool that selects it.
-func allocateBlocks(in *design.Intent) ([][]netip.Prefix, error) {
+// allocateBlocks gives every node of in.Nodes one block of every pool that selects it, numbered
+// by alloc (in node order on a first allocation).
+func allocateBlocks(in *design.Intent, alloc *allocation) ([][]netip.Prefix, error) {
 	out := make([][]netip.Prefix, len(in.Nodes))
 	var errs []error
 	for _, pool := range in.Cluster.Pools {
@@ -309,18 +368,17 @@ func allocateBlocks(in *design.Intent) ([][]netip.Prefix, error) {
 			continue
 		}
 		hostBits := bits - pool.CIDR.Bits()
-		next := 0
 		for i, n := range in.Nodes {
 			if !poolSelects(pool.NodeSelector, n.Pair) {
 				continue
 			}
+			next := alloc.blockOf(pool.Name, n.Name)
 			if hostBits < 62 && next >= 1<<hostBits {
 				errs = append(errs, fmt.Errorf("twin: pool %s (%s, blocks of /%d) has %d blocks, too few for one per node", pool.Name, pool.CIDR, bits, 1<<hostBits))
 				break
 			}
 			blk := netip.PrefixFrom(offsetAddr(pool.CIDR.Masked().Addr(), big.NewInt(int64(next)), pool.CIDR.Addr().BitLen()-bits), bits)
 			out[i] = append(out[i], blk)
-			next++
 		}
 	}
 	return out, errors.Join(errs...)

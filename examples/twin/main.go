@@ -41,7 +41,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("twin", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	file := fs.String("design", "", "design file (YAML); the built-in case study when empty")
-	timeout := fs.Duration("timeout", 5*time.Minute, "give up after this long")
+	timeout := fs.Duration("timeout", 5*time.Minute, "give up after this long (with -changes, at least 20m is used)")
+	changes := fs.Bool("changes", false, "after the checks, run the change suite (twin.Suite) with probes running and print its table")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -49,10 +50,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "twin: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
+	if *changes {
+		*timeout = max(*timeout, 20*time.Minute)
+	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
 	p := steps.New(stdout)
-	ok, err := runTwin(ctx, p, *file)
+	ok, err := runTwin(ctx, p, *file, *changes)
 	if err != nil {
 		fmt.Fprintf(stderr, "\ntwin: FAILED after %s: %v\n", p.Elapsed(), err)
 		return 1
@@ -64,7 +68,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func runTwin(ctx context.Context, p *steps.Printer, file string) (bool, error) {
+func runTwin(ctx context.Context, p *steps.Printer, file string, changes bool) (bool, error) {
 	p.Step("Validate the design")
 	d := design.CaseStudy()
 	if file != "" {
@@ -127,5 +131,28 @@ func runTwin(ctx context.Context, p *steps.Printer, file string) (bool, error) {
 	if err != nil {
 		return false, errors.Join(err)
 	}
-	return r.Passed(), nil
+	if !changes || !r.Passed() {
+		return r.Passed(), nil
+	}
+
+	p.Step("The change suite: every change with pod-to-pod pings and a watch of every routing table running")
+	suite, err := twin.Suite(d)
+	if err != nil {
+		return false, err
+	}
+	opts := twin.ChangeOptions{Syncer: *sync, Settle: time.Minute}
+	opts.Syncer.Handover = 30 * time.Second
+	var results []*twin.ChangeResult
+	clean := true
+	for _, c := range suite {
+		res, err := lab.Change(ctx, c, opts)
+		if err != nil {
+			return false, err
+		}
+		results = append(results, res)
+		p.Lines(res.String())
+		clean = clean && res.Clean()
+	}
+	p.Lines(twin.ChangeTable(results))
+	return clean, nil
 }

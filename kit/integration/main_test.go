@@ -1,7 +1,10 @@
 package integration_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"io"
 	"net/http"
 	"os"
 	"slices"
@@ -79,6 +82,8 @@ type configPost struct {
 	Leaf  string
 	Peers []string
 	Err   error
+	// Removes: the POST deletes objects (Apply sends removals in POSTs of their own).
+	Removes bool
 }
 
 // postRecorder records, for every configuration POST to any simulated leaf, which BGPPeers
@@ -97,9 +102,12 @@ func recordPosts(t *testing.T, env *lab.Lab) *postRecorder {
 			if r.Method != http.MethodPost || !strings.HasPrefix(r.URL.Path, "/api/mo/") || strings.Contains(r.URL.Path, "aaa") {
 				return
 			}
+			body, rerr := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(body))
 			peers, err := bgpPeerNames(r.Context(), env)
 			rec.mu.Lock()
-			rec.posts = append(rec.posts, configPost{Leaf: name, Peers: peers, Err: err})
+			rec.posts = append(rec.posts, configPost{Leaf: name, Peers: peers, Err: errors.Join(err, rerr),
+				Removes: bytes.Contains(body, []byte(`"deleted"`))})
 			rec.mu.Unlock()
 		})
 		t.Cleanup(func() { sim.BeforeRequest(nil) })

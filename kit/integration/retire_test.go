@@ -62,8 +62,9 @@ func TestRetiredPair(t *testing.T) {
 				t.Errorf("%s: %s survived retirement", leaf, dn)
 			}
 		}
-		if sim.Get("sys/intf/lb-[lo1002]") == nil {
-			t.Errorf("%s: retirement removed the loopback", leaf)
+		// Everything the design put there for the nodes goes: the peering loopback too.
+		if sim.Get("sys/intf/lb-[lo1002]") != nil {
+			t.Errorf("%s: the peering loopback survived retirement", leaf)
 		}
 	}
 	assertNeighbors(t, env, after, nil)

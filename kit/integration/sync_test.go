@@ -415,14 +415,16 @@ func TestApplyOrder(t *testing.T) {
 				if p.Err != nil {
 					t.Fatalf("listing BGPPeers during a POST to %s: %v", p.Leaf, p.Err)
 				}
+				// Make before break: a leaf removes only once Calico stopped peering, and adds
+				// before Calico starts.
 				for _, name := range deleted {
-					if slices.Contains(p.Peers, name) {
-						t.Errorf("leaf %s received its configuration while BGPPeer %s, which the plan deletes, still existed", p.Leaf, name)
+					if p.Removes && slices.Contains(p.Peers, name) {
+						t.Errorf("leaf %s received its removals while BGPPeer %s, which the plan deletes, still existed", p.Leaf, name)
 					}
 				}
 				for _, name := range created {
-					if slices.Contains(p.Peers, name) {
-						t.Errorf("leaf %s received its configuration after BGPPeer %s, which the plan creates, existed", p.Leaf, name)
+					if !p.Removes && slices.Contains(p.Peers, name) {
+						t.Errorf("leaf %s received its additions after BGPPeer %s, which the plan creates, existed", p.Leaf, name)
 					}
 				}
 			}
@@ -470,13 +472,13 @@ func TestApplyFailureStopsTheRun(t *testing.T) {
 	}{
 		{
 			name:     "independent switches",
-			wantErr:  []string{"applying the leaves stopped the run (so far: changed leaves Leaf2101)", "Leaf2102", "400"},
+			wantErr:  []string{"applying the leaves' additions stopped the run (so far: changed leaves Leaf2101; plan and apply again", "Leaf2102", "400"},
 			leaf2101: true,
 		},
 		{
 			name:         "all or nothing",
 			allOrNothing: true,
-			wantErr:      []string{"applying the leaves stopped the run (so far: restored leaves Leaf2101)", "Leaf2102", "400"},
+			wantErr:      []string{"applying the leaves' additions stopped the run (so far: restored leaves Leaf2101; plan and apply again", "Leaf2102", "400"},
 		},
 	}
 	for _, tc := range tests {

@@ -146,9 +146,16 @@ func selects(selector string, labels map[string]string) bool {
 	if selector == "" || selector == "all()" {
 		return true
 	}
+	if m := hasRE.FindStringSubmatch(selector); m != nil {
+		_, ok := labels[m[1]]
+		return ok
+	}
 	m := selectorRE.FindStringSubmatch(selector)
 	return m != nil && labels[m[1]] == m[2]
 }
+
+// hasRE is the selector of the peers every node of a design has: has(<label>).
+var hasRE = regexp.MustCompile(`^\s*has\(\s*([A-Za-z0-9./_-]+)\s*\)\s*$`)
 
 func contains(list []netip.Addr, a netip.Addr) bool {
 	for _, b := range list {

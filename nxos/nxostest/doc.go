@@ -14,6 +14,8 @@
 //     if absent, only the properties sent change, unmentioned children stay;
 //     status "deleted" and "replaced" are honoured; defaults are filled from
 //     the dme schema; write-only properties (password) read back as "". The
+//     empty password is "no password", as on NX-OS: the stored password goes
+//     and passwdType returns to its default. The
 //     whole body is checked with dme.Check first and applied all-or-nothing:
 //     what Cisco's NX-OS device model (dme.DeviceModel) does not have is
 //     refused with one error, as a switch answers — an unknown class with
@@ -29,10 +31,11 @@
 //     an unknown class answers code 17.
 //   - the /api/node/mo/… and /api/node/class/… spellings of the same URLs.
 //
-// Each configured bgpPeer gets an operational bgpPeerEntry (operSt "idle")
-// whose state tests drive with SetPeerState and SetPeersAlive. Faults (latency,
-// failing or reset requests, token expiry, slow bodies, a hook before each
-// request) are injected at run time; Requests records what the server saw, and
+// Each configured bgpPeer gets an operational bgpPeerEntry (operSt "idle";
+// passwdSet "enabled" when the neighbor or the template it inherits holds a
+// password) whose state tests drive with SetPeerState and SetPeersAlive.
+// Faults (latency, failing or reset requests, token expiry, slow bodies, a hook
+// before each request) are injected at run time; Requests records what the server saw, and
 // Get, Load and Dump read and preload state directly.
 //
 // A freshly started Server holds topSystem with the containers a booted switch

@@ -82,6 +82,15 @@ func (s *Server) syncPeers(t *tree) {
 	entClass, _ := dme.Lookup("bgpPeerEntry")
 	afClass, _ := dme.Lookup("bgpPeerAfEntry")
 	now := s.now()
+	// Templates are router-wide: a neighbor in any VRF inherits one by name.
+	templates := map[string]*node{}
+	for _, dom := range inst.children() {
+		for _, pc := range dom.children() {
+			if pc.class.Name == "bgpPeerCont" {
+				templates[pc.attrs["name"]] = pc
+			}
+		}
+	}
 	for _, dom := range inst.children() {
 		if dom.class.Name != "bgpDom" {
 			continue
@@ -110,7 +119,7 @@ func (s *Server) syncPeers(t *tree) {
 				ent.attrs["lastFlapTs"] = now.UTC().Format(flapLayout)
 			}
 			ent.attrs["passwdSet"] = "disabled"
-			if peer.attrs["password"] != "" {
+			if tmpl := templates[peer.attrs["peerImp"]]; peer.attrs["password"] != "" || tmpl != nil && tmpl.attrs["password"] != "" {
 				ent.attrs["passwdSet"] = "enabled"
 			}
 			if src := peer.attrs["srcIf"]; src != "" && src != "unspecified" {

@@ -84,3 +84,24 @@ func TestLoadedPeerStateKept(t *testing.T) {
 		t.Errorf("SetPeerState on loaded entry: %q", got)
 	}
 }
+
+// TestEmptyPasswordRemovesIt: posting the empty password is "no password": the stored password
+// goes, passwdType returns to its default, and the entries of the neighbors inheriting the
+// template report no password.
+func TestEmptyPasswordRemovesIt(t *testing.T) {
+	s, se := start(t)
+	se.post("sys", `{"topSystem":{"children":[{"bgpEntity":{"children":[{"bgpInst":{"attributes":{"asn":"65102"},"children":[
+		{"bgpDom":{"attributes":{"name":"default"},"children":[{"bgpPeerCont":{"attributes":{"name":"CALICO","asn":"65531","passwdType":"7","password":"0835495d1d"}}}]}},
+		{"bgpDom":{"attributes":{"name":"vrf-001"},"children":[{"bgpPeer":{"attributes":{"addr":"192.168.1.10","peerImp":"CALICO"}}}]}}]}}]}}]}}`)
+	if e := entry(s, "vrf-001", "192.168.1.10"); e.Get("passwdSet") != "enabled" {
+		t.Fatalf("a neighbor inheriting a template with a password: %v", e)
+	}
+	se.post("sys/bgp/inst/dom-default/peercont-CALICO", `{"bgpPeerCont":{"attributes":{"password":""}}}`)
+	tmpl := s.Get("sys/bgp/inst/dom-default/peercont-CALICO")
+	if tmpl.Has("password") || tmpl.Get("passwdType") != "LINE" || tmpl.Get("asn") != "65531" {
+		t.Errorf("template after the empty password: %v", tmpl.Attrs)
+	}
+	if e := entry(s, "vrf-001", "192.168.1.10"); e.Get("passwdSet") != "disabled" {
+		t.Errorf("neighbor entry after the password was removed: %v", e.Attrs)
+	}
+}

@@ -208,6 +208,12 @@ func apply(parent *node, o *dme.Object) error {
 			}
 		case a.Kind == dme.Flags:
 			n.attrs[k] = dme.NormalizeFlags(v)
+		case k == "password" && a.WriteOnly && v == "":
+			// The empty password is "no password": the password goes, and its type with it.
+			delete(n.attrs, k)
+			if t, ok := c.Attrs["passwdType"]; ok {
+				n.attrs["passwdType"] = t.Default
+			}
 		default:
 			n.attrs[k] = v
 		}

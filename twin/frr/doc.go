@@ -60,6 +60,8 @@
 //	                                           ipv4If/ipv6If of the VRF>
 //	bgpPeerCont|bgpPeer ttl                    neighbor <who> ebgp-multihop N
 //	bgpPeerCont|bgpPeer password passwdType 7  neighbor <who> password <clear> (type 7 decoded)
+//	bgpPeerCont|bgpPeer password ""            no password line ("no password", as NX-OS takes
+//	                                           the empty value); Apply then removes it from bgpd
 //	bgpPeerCont|bgpPeer kaIntvl holdIntvl      neighbor <who> timers KA HOLD (when not 60/180)
 //	bgpPeerCont|bgpPeer adminSt disabled       neighbor <who> shutdown
 //	bgpPeerCont|bgpPeer ctrl dis-conn-check    neighbor <who> disable-connected-check

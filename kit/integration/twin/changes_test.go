@@ -1,0 +1,60 @@
+package twin_test
+
+import (
+	"os"
+	"testing"
+	"time"
+
+	"github.com/nxcalico/nxcalico/design"
+	"github.com/nxcalico/nxcalico/design/designtest"
+	"github.com/nxcalico/nxcalico/twin"
+)
+
+// TestChangeSuiteCaseStudy runs the ten kinds of change on the case study (one rack, unique
+// loopbacks), each as a phase, with pod-to-pod pings and a watch of every routing table running:
+// none may lose a route or a packet, or reset a session the plan did not announce, beyond what
+// the change removes by definition.
+func TestChangeSuiteCaseStudy(t *testing.T) {
+	runSuite(t, design.CaseStudy(), "cs")
+}
+
+// TestChangeSuiteTwoRacksColored runs the suite on two racks sharing their loopbacks, colored.
+func TestChangeSuiteTwoRacksColored(t *testing.T) {
+	runSuite(t, designtest.Racks(2, 2, true), "tr")
+}
+
+func runSuite(t *testing.T, d *design.Design, tag string) {
+	needTwin(t)
+	if os.Getenv("NXCALICO_CHANGE_SUITE") == "" {
+		t.Skip("the change suite runs for minutes on the twin: set NXCALICO_CHANGE_SUITE=1 to run it")
+	}
+	changes, err := twin.Suite(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := testContext(t, 15*time.Minute)
+	e := startEnv(t, ctx, d, tag)
+	if err := e.lab.WaitSessions(ctx, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	opts := twin.ChangeOptions{Syncer: *e.syncer, Settle: 60 * time.Second}
+	opts.Syncer.Handover = 30 * time.Second
+	var results []*twin.ChangeResult
+	for _, c := range changes {
+		ok := t.Run(c.Name, func(t *testing.T) {
+			r, err := e.lab.Change(ctx, c, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			results = append(results, r)
+			t.Log(r)
+			if !r.Clean() {
+				t.Errorf("the change was not clean:\n%s", r)
+			}
+		})
+		if !ok && ctx.Err() != nil {
+			break
+		}
+	}
+	t.Logf("change suite of %s:\n%s", e.in.Cluster.Name, twin.ChangeTable(results))
+}
