@@ -16,6 +16,12 @@ func (p *Plan) String() string {
 	c, u, d := p.Counts()
 	fmt.Fprintf(&b, "Plan for cluster %s: %d leaves, %d nodes — %s\n",
 		p.intent.Cluster.Name, len(p.intent.Leaves), len(p.intent.Nodes), change.Summary(c, u, d))
+	if out := p.Outages(); len(out) > 0 {
+		fmt.Fprintf(&b, "This change leaves %d nodes without a session while it is applied (allowed):\n", len(out))
+		for _, o := range out {
+			fmt.Fprintf(&b, "  %s\n", o)
+		}
+	}
 	if resets := p.Resets(); len(resets) > 0 {
 		fmt.Fprintf(&b, "This change resets %d BGP sessions (they go down and come back):\n", len(resets))
 		for _, r := range resets {

@@ -48,13 +48,20 @@ type Syncer struct {
 	AllOrNothing bool
 	// Handover, when positive, makes Apply wait up to this long, after everything the design adds
 	// is applied and before anything it drops is removed, until every session of the design is
-	// Established on both ends (see Apply). Zero removes at once after adding.
+	// Established on both ends (see Apply); and when the plan resets sessions (Plan.Resets), it
+	// makes Apply change the leaves in waves, one position of every pair at a time, waiting
+	// between them, so every node keeps a session through the other leaf of its pair. Zero
+	// applies in one wave and removes at once after adding.
 	Handover time.Duration
 	// RotatePassword sends Password to the leaves' existing peer templates too. Leave it off in
 	// normal runs: the switches never read the password back, so without it a plan sends the
 	// password only with a template it creates and a plan after an apply is empty; with it every
 	// plan updates the templates. Turn it on once after changing the password.
 	RotatePassword bool
+	// AllowOutage lets Apply carry out a plan that leaves a node without any session while it is
+	// applied (a node moving to another pair, both leaves of a pair replaced at once); without
+	// it Plan refuses such a change, naming the nodes (see Plan.Outages).
+	AllowOutage bool
 	// Progress, when set, is called for every step of a run, from one goroutine at a time.
 	Progress func(Step)
 	// Logger receives debug records of each step; nil discards.
@@ -103,12 +110,12 @@ type choices struct {
 	calico            *calico.Client
 	nodes             kubernetes.Interface
 	password          design.Secret
-	rotate            bool
+	rotate, outage    bool
 }
 
 // choicesOf records the Syncer's choices.
 func (s *Syncer) choicesOf() choices {
-	c := choices{calico: s.Calico, nodes: s.Nodes, password: s.Password, rotate: s.RotatePassword}
+	c := choices{calico: s.Calico, nodes: s.Nodes, password: s.Password, rotate: s.RotatePassword, outage: s.AllowOutage}
 	for name := range s.Switches {
 		c.switches = append(c.switches, name)
 	}
@@ -137,6 +144,9 @@ func (c choices) differences(made choices) []string {
 	}
 	if c.password != made.password {
 		out = append(out, "another BGP password")
+	}
+	if c.outage != made.outage {
+		out = append(out, fmt.Sprintf("AllowOutage %t, the plan was made with %t", c.outage, made.outage))
 	}
 	if c.rotate != made.rotate {
 		out = append(out, fmt.Sprintf("RotatePassword %t, the plan was made with %t", c.rotate, made.rotate))
@@ -341,6 +351,10 @@ func (s *Syncer) Plan(ctx context.Context, in *design.Intent) (*Plan, error) {
 		}
 	}
 	p.leaves = leaves
+	if out := p.Outages(); len(out) > 0 && !s.AllowOutage {
+		return nil, fmt.Errorf("nxcalico: the change leaves nodes without a session while it is applied (%s); change one leaf of a pair at a time, or allow the outage (Syncer.AllowOutage)",
+			strings.Join(out, "; "))
+	}
 	if s.Nodes != nil {
 		p.nodes, err = nodeChanges(ctx, s.Nodes, calico.NodePatches(in))
 		if err != nil {
@@ -514,44 +528,52 @@ func (s *Syncer) Apply(ctx context.Context, p *Plan) (*Report, error) {
 	removals, additions := splitCalico(p.calico)
 	makes, breaks := splitLeaves(p.leaves)
 	then := "plan and apply again to complete the change"
-
-	var err error
-	rep.Leaves, err = s.applyLeaves(ctx, makes, p.leafOpts, false)
-	if err != nil {
-		return rep, fmt.Errorf("nxcalico: applying the leaves' additions stopped the run (%s; %s): %w", changedSoFar(rep), then, err)
-	}
-
-	if len(p.nodes) > 0 {
-		if err := s.Calico.ApplyNodes(ctx, s.Nodes, p.nodes); err != nil {
-			s.emit(Step{Side: "nodes", What: "failed", Err: err})
-			return rep, fmt.Errorf("nxcalico: labelling nodes stopped the run (%s; %s): %w", changedSoFar(rep), then, err)
+	waves := s.waves(p)
+	resets := p.resetsOf()
+	for w := range waves.count {
+		var before map[string]time.Time
+		if s.Handover > 0 && waves.count > 1 {
+			var err error
+			if before, err = s.flaps(ctx, p.intent); err != nil {
+				return rep, fmt.Errorf("nxcalico: reading the sessions before wave %d of %d (%s): %w", w+1, waves.count, changedSoFar(rep), err)
+			}
 		}
-		for _, n := range p.nodes {
-			rep.Nodes = append(rep.Nodes, n.Node)
-		}
-		s.emit(Step{Side: "nodes", What: "labelled", Detail: fmt.Sprintf("%d nodes", len(p.nodes))})
-	}
-
-	if additions != nil {
-		res, err := s.Calico.Apply(ctx, additions)
-		rep.CalicoApplied = res
+		leaves, err := s.applyLeaves(ctx, waves.leaves(makes, w), p.leafOpts, false)
+		rep.Leaves = append(rep.Leaves, leaves...)
 		if err != nil {
-			s.emit(Step{Side: "calico", What: "failed", Err: err})
-			return rep, fmt.Errorf("nxcalico: applying Calico objects stopped the run (%s; %s): %w", changedSoFar(rep), then, err)
+			return rep, fmt.Errorf("nxcalico: applying the leaves' additions stopped the run (%s; %s): %w", changedSoFar(rep), then, err)
 		}
-		s.emit(Step{Side: "calico", What: "applied", Detail: fmt.Sprintf("%d created, %d updated", len(res.Created), len(res.Updated))})
-	}
 
-	if s.Handover > 0 && (removals != nil || len(breaks) > 0) {
-		wctx, cancel := context.WithTimeout(ctx, s.Handover)
-		_, err := s.WaitEstablished(wctx, p.intent, 0)
-		cancel()
-		if err != nil {
-			s.emit(Step{Side: "calico", What: "failed", Err: err})
-			return rep, fmt.Errorf("nxcalico: the design's additions are applied but its sessions are not all Established after the handover of %s, so nothing was removed (%s); once they are up, plan and apply again to remove what the design dropped: %w",
-				s.Handover, changedSoFar(rep), err)
+		if w == 0 && len(p.nodes) > 0 {
+			if err := s.Calico.ApplyNodes(ctx, s.Nodes, p.nodes); err != nil {
+				s.emit(Step{Side: "nodes", What: "failed", Err: err})
+				return rep, fmt.Errorf("nxcalico: labelling nodes stopped the run (%s; %s): %w", changedSoFar(rep), then, err)
+			}
+			for _, n := range p.nodes {
+				rep.Nodes = append(rep.Nodes, n.Node)
+			}
+			s.emit(Step{Side: "nodes", What: "labelled", Detail: fmt.Sprintf("%d nodes", len(p.nodes))})
 		}
-		s.emit(Step{Side: "calico", What: "established", Detail: "every session of the design is up: removing"})
+
+		if part := waves.calico(additions, w); part != nil {
+			res, err := s.Calico.Apply(ctx, part)
+			rep.CalicoApplied = mergeResults(rep.CalicoApplied, res)
+			if err != nil {
+				s.emit(Step{Side: "calico", What: "failed", Err: err})
+				return rep, fmt.Errorf("nxcalico: applying Calico objects stopped the run (%s; %s): %w", changedSoFar(rep), then, err)
+			}
+			s.emit(Step{Side: "calico", What: "applied", Detail: fmt.Sprintf("%d created, %d updated", len(res.Created), len(res.Updated))})
+		}
+
+		last := w == waves.count-1
+		if s.Handover > 0 && (!last || removals != nil || len(breaks) > 0) {
+			if err := s.handover(ctx, p.intent, waves.upTo(w), waves.only(w), resets, before); err != nil {
+				s.emit(Step{Side: "calico", What: "failed", Err: err})
+				return rep, fmt.Errorf("nxcalico: the design's additions are applied (%s) but its sessions are not all Established after the handover of %s, so nothing more was changed; once they are up, plan and apply again to finish: %w",
+					changedSoFar(rep), s.Handover, err)
+			}
+			s.emit(Step{Side: "calico", What: "established", Detail: fmt.Sprintf("wave %d of %d: every session it brings is up", w+1, waves.count)})
+		}
 	}
 
 	if removals != nil {
@@ -564,6 +586,7 @@ func (s *Syncer) Apply(ctx context.Context, p *Plan) (*Report, error) {
 		s.emit(Step{Side: "calico", What: "deleted", Detail: fmt.Sprintf("%d deleted", len(res.Deleted))})
 	}
 
+	var err error
 	rep.LeavesRemoved, err = s.applyLeaves(ctx, breaks, p.leafOpts, true)
 	if err != nil {
 		return rep, fmt.Errorf("nxcalico: removing from the leaves stopped the run (%s; %s): %w", changedSoFar(rep), then, err)
@@ -589,13 +612,14 @@ type leafStep struct {
 }
 
 // splitLeaves sorts the switch plans into Apply's two phases: additions and updates first,
-// removals last. A plan holding both is in both phases, split.
+// removals last. A plan holding both is in both phases, split — unless it replaces an interface
+// address, which it does whole in the first.
 func splitLeaves(leaves []leafPlan) (makes, breaks []leafStep) {
 	for _, l := range leaves {
 		c, u, d := l.plan.Counts()
 		switch {
 		case c+u+d == 0:
-		case d == 0:
+		case d == 0, c+u > 0 && swapsAddress(l.plan):
 			makes = append(makes, leafStep{leaf: l})
 		case c+u == 0:
 			breaks = append(breaks, leafStep{leaf: l})
@@ -605,6 +629,17 @@ func splitLeaves(leaves []leafPlan) (makes, breaks []leafStep) {
 		}
 	}
 	return makes, breaks
+}
+
+// swapsAddress reports whether the plan replaces an interface address: an interface holds one
+// primary address, so the new one and the removal of the old one go in the same POST.
+func swapsAddress(p *nxos.Plan) bool {
+	for _, c := range p.Changes {
+		if c.Action == change.Delete && (c.Class == "ipv4Addr" || c.Class == "ipv6Addr") {
+			return true
+		}
+	}
+	return false
 }
 
 // applyLeaves applies one phase on the switches. A split step is planned again from the switch

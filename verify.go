@@ -34,6 +34,11 @@ type SessionState struct {
 	NodeState string
 	// Since is when the node's session last changed state, as calico-node reports it.
 	Since string
+	// LeafFlap is when the leaf saw the session last change state (lastFlapTs, the switch's
+	// clock); zero when it did not say.
+	LeafFlap time.Time
+	// Reported is when calico-node wrote the node's state; zero when it has not.
+	Reported time.Time
 }
 
 // Established reports whether both ends see the session established (bgp.IsEstablished).
@@ -100,15 +105,15 @@ func (s *Syncer) Verify(ctx context.Context, in *design.Intent) (*Verification, 
 	if err := s.check(in); err != nil {
 		return nil, err
 	}
-	leafStates := make([]map[netip.Addr]string, len(in.Leaves))
+	leafStates := make([]map[netip.Addr]nxos.NeighborState, len(in.Leaves))
 	errs := fanout.Each(ctx, len(in.Leaves), concurrency(s.Concurrency), func(ctx context.Context, i int) error {
 		neighbors, err := s.Switches[in.Leaves[i].Name].Neighbors(ctx, in.Fabric.VRF)
 		if err != nil {
 			return err
 		}
-		m := make(map[netip.Addr]string, len(neighbors))
+		m := make(map[netip.Addr]nxos.NeighborState, len(neighbors))
 		for _, n := range neighbors {
-			m[n.Addr] = n.State
+			m[n.Addr] = n
 		}
 		leafStates[i] = m
 		return nil
@@ -118,7 +123,7 @@ func (s *Syncer) Verify(ctx context.Context, in *design.Intent) (*Verification, 
 			errs[i] = fmt.Errorf("leaf %s: %w", in.Leaves[i].Name, err)
 		}
 	}
-	leafSessions := make(map[string]map[netip.Addr]string, len(in.Leaves))
+	leafSessions := make(map[string]map[netip.Addr]nxos.NeighborState, len(in.Leaves))
 	for i, l := range in.Leaves {
 		leafSessions[l.Name] = leafStates[i]
 	}
@@ -135,7 +140,9 @@ func (s *Syncer) Verify(ctx context.Context, in *design.Intent) (*Verification, 
 		return nil, fmt.Errorf("nxcalico: reading Calico node status: %w", err)
 	}
 	nodePeers := make(map[string]map[netip.Addr]calico.PeerStatus, len(statuses))
+	reported := make(map[string]time.Time, len(statuses))
 	for _, st := range statuses {
+		reported[st.Node] = st.Updated
 		m := make(map[netip.Addr]calico.PeerStatus, len(st.Peers))
 		for _, p := range st.Peers {
 			m[p.PeerIP] = p
@@ -146,8 +153,10 @@ func (s *Syncer) Verify(ctx context.Context, in *design.Intent) (*Verification, 
 	v := &Verification{}
 	for _, n := range in.Nodes {
 		for _, p := range n.Peers {
-			row := SessionState{Node: n.Name, Leaf: p.Leaf, Family: p.Family, NodeAddr: n.Addr.Get(p.Family), LeafAddr: p.Addr}
-			row.LeafState = leafSessions[p.Leaf][row.NodeAddr]
+			row := SessionState{Node: n.Name, Leaf: p.Leaf, Family: p.Family, NodeAddr: n.Addr.Get(p.Family), LeafAddr: p.Addr, Reported: reported[n.Name]}
+			if ns, ok := leafSessions[p.Leaf][row.NodeAddr]; ok {
+				row.LeafState, row.LeafFlap = ns.State, ns.LastFlap
+			}
 			if ps, ok := nodePeers[n.Name][p.Addr]; ok {
 				row.NodeState, row.Since = ps.State, ps.Since
 			}

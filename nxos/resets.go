@@ -93,6 +93,28 @@ func (p *Plan) Resets() []Reset {
 			}
 		}
 	}
+	// An address removed from an interface ends the sessions sourced from it (update-source).
+	removedAddr := map[string][]string{} // interface id + family ("lo1002 4") -> addresses
+	for _, c := range p.Changes {
+		if c.Action != change.Delete || (c.Class != "ipv4Addr" && c.Class != "ipv6Addr") {
+			continue
+		}
+		path := dnPath(c.DN)
+		fam, ifc := "4", ancestor(path, "ipv4If")
+		if c.Class == "ipv6Addr" {
+			fam, ifc = "6", ancestor(path, "ipv6If")
+		}
+		if ifc != nil {
+			key := ifc["id"] + " " + fam
+			removedAddr[key] = append(removedAddr[key], ancestor(path, c.Class)["addr"])
+		}
+	}
+	templateSrc := map[string]string{} // template name -> update-source before the plan
+	for _, k := range p.prior.order {
+		if f := p.prior.objs[k]; f.class == "bgpPeerCont" {
+			templateSrc[namingAttrs(f)["name"]] = f.attrs["srcIf"]
+		}
+	}
 	var out []Reset
 	for _, k := range p.prior.order {
 		f := p.prior.objs[k]
@@ -100,6 +122,15 @@ func (p *Plan) Resets() []Reset {
 			continue
 		}
 		reasons := slices.Clone(peerWhy[k])
+		if src := cmp.Or(strings.TrimPrefix(f.attrs["srcIf"], "unspecified"), templateSrc[f.attrs["peerImp"]]); src != "" && len(removedAddr) > 0 {
+			fam := "4"
+			if a, err := netip.ParseAddr(strings.Split(namingAttrs(f)["addr"], "/")[0]); err == nil && a.Is6() {
+				fam = "6"
+			}
+			for _, a := range removedAddr[src+" "+fam] {
+				reasons = append(reasons, "update-source "+src+" loses its address "+a)
+			}
+		}
 		if tmpl := f.attrs["peerImp"]; tmpl != "" && !newImp[k] {
 			for i, why := range tmplWhy[tmpl] {
 				// A neighbor's own remote-as or update-source is not the template's to change.

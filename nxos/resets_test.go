@@ -142,3 +142,30 @@ func TestResetSummary(t *testing.T) {
 		t.Error("nil plan resets something")
 	}
 }
+
+// A loopback that loses the address its templates' sessions are sourced from resets them, per
+// family: the IPv4 neighbors here.
+func TestResetsWhenTheUpdateSourceLosesItsAddress(t *testing.T) {
+	withAddr := func(addr string) *LeafConfig {
+		cfg := smallLeaf("192.168.1.10", "192.168.1.11")
+		cfg.Config.Add(dme.New("ipv4Entity").Add(dme.New("ipv4Inst").Add(dme.New("ipv4Dom", "name", "vrf-001").Add(
+			dme.New("ipv4If", "id", "lo1002").Add(dme.New("ipv4Addr", "addr", addr, "type", "primary"))))))
+		return cfg
+	}
+	applied := withAddr("192.168.100.3/32")
+	p, err := Diff(withAddr("192.168.100.1/32"), readBack(t, applied.Features, applied.Config))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range p.Resets() {
+		got = append(got, r.String())
+	}
+	want := []string{
+		"vrf vrf-001 192.168.1.10 (update-source lo1002 loses its address 192.168.100.3/32)",
+		"vrf vrf-001 192.168.1.11 (update-source lo1002 loses its address 192.168.100.3/32)",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("Resets:\n%s\nwant:\n%s\nplan:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"), p)
+	}
+}

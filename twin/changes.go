@@ -36,6 +36,9 @@ type Change struct {
 	// RotatePassword sends Password to the leaves' existing templates (a new value in the same
 	// Secret; see nxcalico.Syncer.RotatePassword).
 	RotatePassword bool
+	// AllowOutage lets the change leave a node without a session while it is applied (a node
+	// moving to another rack: see nxcalico.Syncer.AllowOutage).
+	AllowOutage bool
 }
 
 // ChangeOptions configure Lab.Change.
@@ -63,14 +66,16 @@ type ChangeResult struct {
 	Planned    string
 	PlanResets []string
 	// Flows are the continuous pod-to-pod pings that ran during the change (between every rack
-	// pair, per family, among the nodes the change does not touch); Sent and Lost their packets.
+	// pair, per family, among the nodes the change does not touch) with their losses; Sent and
+	// Lost count their packets.
 	Flows      []string
 	Sent, Lost int
 	// LostRoutes are routes that were in a routing table before and after the change but had no
-	// route at some moment during it ("namespace: prefix").
+	// route at some moment during it ("namespace: prefix (gone 1.2s into the change)").
 	LostRoutes []string
-	// Resets are sessions both designs have that went down during the change.
-	Resets []string
+	// Resets are sessions both designs have that went down during the change ("leaf neighbor
+	// (FRR's reason)"); Unannounced those of them the plan did not list in PlanResets.
+	Resets, Unannounced []string
 	// Excused names what the change removes or replaces by definition (a departing node's
 	// routes, a moving node's sessions), which is not counted.
 	Excused []string
@@ -83,7 +88,7 @@ type ChangeResult struct {
 // Clean reports whether the change lost no route and no packet, reset no session the plan did not
 // announce, converged and passed its checks.
 func (r *ChangeResult) Clean() bool {
-	return r.Err == nil && r.Lost == 0 && len(r.LostRoutes) == 0 && len(r.Resets) <= len(r.PlanResets) &&
+	return r.Err == nil && r.Lost == 0 && len(r.LostRoutes) == 0 && len(r.Unannounced) == 0 &&
 		(r.Report == nil || r.Report.Passed())
 }
 
@@ -92,7 +97,7 @@ func (r *ChangeResult) Clean() bool {
 func ChangeTable(results []*ChangeResult) string {
 	var b strings.Builder
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "change\tlost routes\tlost packets\tsessions reset (announced)\ttook\tresult")
+	fmt.Fprintln(tw, "change\tlost routes\tlost packets\tsessions reset (not announced)\ttook\tresult")
 	for _, r := range results {
 		res := "clean"
 		switch {
@@ -104,7 +109,7 @@ func ChangeTable(results []*ChangeResult) string {
 				res = "CHECKS FAILED"
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d/%d\t%d (%d)\t%s\t%s\n", r.Name, len(r.LostRoutes), r.Lost, r.Sent, len(r.Resets), len(r.PlanResets),
+		fmt.Fprintf(tw, "%s\t%d\t%d/%d\t%d (%d)\t%s\t%s\n", r.Name, len(r.LostRoutes), r.Lost, r.Sent, len(r.Resets), len(r.Unannounced),
 			r.Took.Round(100*time.Millisecond), res)
 	}
 	_ = tw.Flush()
@@ -114,15 +119,15 @@ func ChangeTable(results []*ChangeResult) string {
 // String is the change's result with its findings.
 func (r *ChangeResult) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %d routes lost, %d/%d packets lost, %d sessions reset (%d announced), %s\n", r.Name, len(r.LostRoutes), r.Lost, r.Sent,
-		len(r.Resets), len(r.PlanResets), r.Took.Round(time.Millisecond))
+	fmt.Fprintf(&b, "%s: %d routes lost, %d/%d packets lost, %d sessions reset (%d not announced by the plan), %s\n", r.Name, len(r.LostRoutes), r.Lost, r.Sent,
+		len(r.Resets), len(r.Unannounced), r.Took.Round(time.Millisecond))
 	if r.Planned != "" {
 		fmt.Fprintf(&b, "  plan: %s\n", r.Planned)
 	}
 	for _, list := range []struct {
 		head  string
 		items []string
-	}{{"announced reset", r.PlanResets}, {"lost route", r.LostRoutes}, {"reset", r.Resets}, {"excused", r.Excused}} {
+	}{{"announced reset", r.PlanResets}, {"lost route", r.LostRoutes}, {"unannounced reset", r.Unannounced}, {"excused", r.Excused}, {"flow", lossy(r.Flows)}} {
 		for _, it := range list.items {
 			fmt.Fprintf(&b, "  %s: %s\n", list.head, it)
 		}
@@ -168,22 +173,28 @@ func (l *Lab) Change(ctx context.Context, c Change, o ChangeOptions) (*ChangeRes
 			return nil, err
 		}
 	}
+	var began time.Time // when the change began; zero while the probes warm up
 	pctx, stopProbes := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopProbes()
 	var watches []*routeWatch
 	var flows []*flow
 	stopAll := func() {
 		for _, f := range flows {
-			s, lost := f.stop(ctx)
+			s, lost, first, last := f.stop(ctx)
 			res.Sent += s
 			res.Lost += lost
+			line := fmt.Sprintf("%s: %d/%d lost", f.what, lost, s)
+			if lost > 0 && !began.IsZero() {
+				line += fmt.Sprintf(" (from %s to %s into the change)", first.Sub(began).Round(10*time.Millisecond), last.Sub(began).Round(10*time.Millisecond))
+			}
+			res.Flows = append(res.Flows, line)
 		}
 		gone := map[string]map[netip.Prefix]time.Time{}
 		for _, w := range watches {
 			gone[w.netns] = w.stop()
 		}
 		watches, flows = nil, nil
-		l.lostRoutes(ctx, res, before, gone, excusedBlocks)
+		l.lostRoutes(ctx, res, before, gone, excusedBlocks, began)
 	}
 	for _, ns := range watched {
 		w, err := startRouteWatch(pctx, ns)
@@ -200,7 +211,6 @@ func (l *Lab) Change(ctx context.Context, c Change, o ChangeOptions) (*ChangeRes
 			return nil, err
 		}
 		flows = append(flows, f)
-		res.Flows = append(res.Flows, p.what)
 	}
 	// Let every flow see a few answers before the change starts.
 	if err := sleepCtx(ctx, 4*probeInterval); err != nil {
@@ -209,7 +219,14 @@ func (l *Lab) Change(ctx context.Context, c Change, o ChangeOptions) (*ChangeRes
 	}
 
 	begin := time.Now()
+	began = begin
 	res.Err = l.carryOut(ctx, c, o, res)
+	if res.Err != nil {
+		// What the daemons say of the new design's sessions, for the report.
+		if _, down := l.sessionStatesOf(ctx, c.To); len(down) > 0 {
+			res.Err = fmt.Errorf("%w; on the daemons: %s", res.Err, strings.Join(down, "; "))
+		}
+	}
 	if res.Err == nil {
 		res.Err = l.WaitSessions(ctx, o.Settle)
 	}
@@ -223,6 +240,7 @@ func (l *Lab) Change(ctx context.Context, c Change, o ChangeOptions) (*ChangeRes
 		return nil, err
 	}
 	res.Resets = resets(beforeSessions, afterSessions, excusedNodes)
+	res.Unannounced = unannounced(res.Resets, res.PlanResets)
 	if res.Err == nil {
 		co := CheckOptions{Settle: o.Settle, Only: []string{CheckSessions, CheckRoutes, CheckPackets, CheckPodRoutes}}
 		if o.After != nil {
@@ -270,7 +288,7 @@ func (l *Lab) carryOut(ctx context.Context, c Change, o ChangeOptions, res *Chan
 			s.Retired[name] = cl
 		}
 	}
-	s.Password, s.RotatePassword = c.Password, c.RotatePassword
+	s.Password, s.RotatePassword, s.AllowOutage = c.Password, c.RotatePassword, c.AllowOutage
 	plan, err := s.Plan(ctx, c.To)
 	if err != nil {
 		return fmt.Errorf("planning: %w", err)
@@ -464,7 +482,7 @@ func resets(before, after map[string]frr.Neighbor, excused map[string]bool) []st
 
 // lostRoutes fills res.LostRoutes: prefixes in a table before and after that were gone in
 // between, except excused blocks.
-func (l *Lab) lostRoutes(ctx context.Context, res *ChangeResult, before map[string]map[netip.Prefix]bool, gone map[string]map[netip.Prefix]time.Time, excused map[netip.Prefix]bool) {
+func (l *Lab) lostRoutes(ctx context.Context, res *ChangeResult, before map[string]map[netip.Prefix]bool, gone map[string]map[netip.Prefix]time.Time, excused map[netip.Prefix]bool, began time.Time) {
 	for ns, g := range gone {
 		if len(g) == 0 {
 			continue
@@ -475,9 +493,48 @@ func (l *Lab) lostRoutes(ctx context.Context, res *ChangeResult, before map[stri
 		}
 		for p := range g {
 			if before[ns][p] && after[p] && !excused[p] {
-				res.LostRoutes = append(res.LostRoutes, ns+": "+p.String())
+				at := ""
+				if !began.IsZero() {
+					at = fmt.Sprintf(" (gone %s into the change)", g[p].Sub(began).Round(time.Millisecond))
+				}
+				res.LostRoutes = append(res.LostRoutes, ns+": "+p.String()+at)
 			}
 		}
 	}
 	slices.Sort(res.LostRoutes)
+}
+
+// lossy keeps the flows that lost packets.
+func lossy(flows []string) []string {
+	var out []string
+	for _, f := range flows {
+		if !strings.HasSuffix(f, ": 0/0 lost") && !strings.Contains(f, ": 0/") {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// unannounced lists the observed resets ("leaf neighbor (why)") the plan did not announce (its
+// leaf-side lines read "leaf: vrf V neighbor (why)").
+func unannounced(observed, announced []string) []string {
+	said := map[string]bool{}
+	for _, a := range announced {
+		leaf, rest, ok := strings.Cut(a, ": vrf ")
+		if !ok {
+			continue
+		}
+		f := strings.Fields(rest)
+		if len(f) >= 2 {
+			said[leaf+" "+f[1]] = true
+		}
+	}
+	var out []string
+	for _, o := range observed {
+		f := strings.Fields(o)
+		if len(f) < 2 || !said[f[0]+" "+f[1]] {
+			out = append(out, o)
+		}
+	}
+	return out
 }

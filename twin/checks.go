@@ -1,6 +1,7 @@
 package twin
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/netip"
@@ -52,9 +53,12 @@ func (s session) String() string {
 	return fmt.Sprintf("%s %s (%s) - %s (%s)", s.family, s.node, s.nodeAddr, s.leaf, s.leafAddr)
 }
 
-func (l *Lab) sessions() []session {
+func (l *Lab) sessions() []session { return sessionsOf(l.intent) }
+
+// sessionsOf lists the eBGP sessions in expects.
+func sessionsOf(in *design.Intent) []session {
 	var out []session
-	for _, n := range l.intent.Nodes {
+	for _, n := range in.Nodes {
 		for _, p := range n.Peers {
 			out = append(out, session{node: n.Name, leaf: p.Leaf, family: p.Family, nodeAddr: n.Addr.Get(p.Family), leafAddr: p.Addr})
 		}
@@ -157,46 +161,59 @@ func poll(ctx context.Context, timeout, interval time.Duration, cond func(ctx co
 // SessionStates reads every expected session from both daemons: the leaf's FRR neighbor state
 // and the node's BIRD protocol state, keyed by the session's text.
 func (l *Lab) sessionStates(ctx context.Context) (up int, down []string) {
+	return l.sessionStatesOf(ctx, l.intent)
+}
+
+// sessionStatesOf is sessionStates for the sessions of in.
+func (l *Lab) sessionStatesOf(ctx context.Context, in *design.Intent) (up int, down []string) {
 	leafNbrs := map[string]map[netip.Addr]frr.Neighbor{}
-	for name, lf := range l.leaves {
+	for _, lf := range l.leafList() {
 		m := map[netip.Addr]frr.Neighbor{}
-		if lf.daemons != nil {
-			if ns, err := lf.Daemons().Neighbors(ctx); err == nil {
+		if d := lf.Daemons(); d != nil {
+			if ns, err := d.Neighbors(ctx); err == nil {
 				for _, n := range ns {
 					m[n.Addr.Unmap()] = n
 				}
 			}
 		}
-		leafNbrs[name] = m
+		leafNbrs[lf.Name] = m
 	}
+	nodes := map[string]*Node{}
 	nodeProtos := map[string][]bird.Protocol{}
-	for name, n := range l.nodes {
+	for _, n := range l.nodeList() {
+		nodes[n.Name] = n
 		if d := n.Daemons(); d != nil {
 			ps, _ := d.Protocols(ctx)
-			nodeProtos[name] = ps
+			nodeProtos[n.Name] = ps
 		}
 	}
-	for _, s := range l.sessions() {
+	for _, s := range sessionsOf(in) {
 		leafSide := "not configured"
 		if n, ok := leafNbrs[s.leaf][s.nodeAddr]; ok {
 			leafSide = n.State
+			if !n.Established && n.LastReset != "" {
+				leafSide += fmt.Sprintf(" (last reset %q)", n.LastReset)
+			}
 		}
 		nodeSide := "not configured"
-		if d := l.nodes[s.node].Daemons(); d == nil {
+		switch n := nodes[s.node]; {
+		case n == nil:
+			nodeSide = "no such node in the lab"
+		case n.Daemons() == nil:
 			nodeSide = "BIRD not running"
-			if err := l.nodes[s.node].Err(); err != nil {
+			if err := n.Err(); err != nil {
 				nodeSide += ": " + err.Error()
 			}
 		}
 		for _, p := range nodeProtos[s.node] {
 			if p.Family == s.family && p.Neighbor == s.leafAddr {
-				nodeSide = p.BGPState
-				if nodeSide == "" {
-					nodeSide = p.State
+				nodeSide = cmp.Or(p.BGPState, p.State)
+				if !p.Established && cmp.Or(p.LastError, p.Info) != "" {
+					nodeSide += fmt.Sprintf(" (%s %s)", p.Name, cmp.Or(p.LastError, p.Info))
 				}
 			}
 		}
-		if leafSide == "Established" && nodeSide == "Established" {
+		if strings.HasPrefix(leafSide, "Established") && strings.HasPrefix(nodeSide, "Established") {
 			up++
 			continue
 		}

@@ -8,7 +8,11 @@
 //   - each leaf has its own layer-2 segment (a bridge in its namespace, one veth per node of its
 //     rack) holding the anycast gateway address and MAC (GatewayMAC); both leaves of a pair hold
 //     the same, and each node has one uplink per leaf with its node address on both;
-//   - each leaf's peering loopback is on lo (/32, /128) and the leaf forwards;
+//   - each leaf's loopback addresses are on lo (/32, /128) as its configuration says: they follow
+//     the DME tree's loopback interfaces, so a removed address ends the sessions sourced from it,
+//     as on a switch; the leaf forwards;
+//   - a leaf's ports to its nodes forward once its configuration holds the gateway SVI: until
+//     then they have no carrier and the nodes send nothing there;
 //   - the node routes the design renders (calico.NodeScript) are installed per uplink: a route
 //     to a leaf's loopback leaves through that leaf's uplink;
 //   - each node owns one IPAM block of every pool that selects it (a blackhole route) with one
@@ -60,4 +64,16 @@
 //     loopbacks among it) and the routes that turn unreachable are listed plainly.
 //  8. pod routes: with peering.advertisePodBlocks, every node holds every other node's blocks,
 //     reachable through its leaves, with the AS path as-override makes; skipped otherwise.
+//
+// # Changes
+//
+// A lab follows its design as it changes: Lab.Grow adds the hardware a new design needs (leaves
+// with their FRR and NX-API front, nodes, cables, node addresses and routes; a leaf that replaces
+// one of its pair takes over that leaf's cables), the design is applied, and Lab.Shrink removes
+// what the new design no longer has. Lab.Change runs one change that way while it measures it —
+// continuous pod-to-pod pings between every rack pair, a watch of every routing table, FRR's
+// session counters — and Suite lists the changes a cluster on a fabric goes through (nodes and
+// racks coming and going, a node moving or changing address, route-safety limits, the BGP
+// password introduced, rotated and removed, the peering shape switching, a leaf swapped). Names,
+// addresses and IPAM blocks of what two designs share stay the same.
 package twin

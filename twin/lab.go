@@ -104,7 +104,7 @@ func Start(ctx context.Context, in *design.Intent, opts Options) (_ *Lab, err er
 	l.stops = append(l.stops, func(context.Context) error { return os.RemoveAll(l.Dir) })
 	l.stops = append(l.stops, func(ctx context.Context) error { return teardown(ctx, prefix) })
 	log.DebugContext(ctx, "twin: building the topology", "namespaces", len(topo.Namespaces()))
-	if err := topo.build(ctx); err != nil {
+	if err := topo.build(ctx, opts.TopologyOnly); err != nil {
 		return nil, err
 	}
 	bgctx, cancel := context.WithCancel(context.WithoutCancel(ctx))

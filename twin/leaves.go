@@ -45,6 +45,14 @@ type Leaf struct {
 	applyErr  error                       // the last translation or apply failure, nil after a success
 	unmapped  []string
 	stopped   bool
+	portsUp   bool // the configuration has the gateway SVI: the ports to the nodes are up
+}
+
+// configured reports whether the leaf's configuration has its gateway SVI (its ports forward).
+func (lf *Leaf) configured() bool {
+	lf.mu.Lock()
+	defer lf.mu.Unlock()
+	return lf.portsUp
 }
 
 // dir is the leaf's FRR runtime directory (frr.Start creates it, Stop removes it).
@@ -236,6 +244,14 @@ func (lf *Leaf) apply(ctx context.Context, l *Lab, tree *dme.Object) {
 	lf.mu.Unlock()
 	cfg, err := frr.Translate(tree, opts)
 	if err == nil {
+		// The loopback addresses first: sessions sourced from a removed one end with it.
+		err = syncLoopbacks(ctx, lf.NS.Netns, tree)
+	}
+	configured := hasSVI(tree)
+	if err == nil {
+		err = syncPorts(ctx, lf.NS.Netns, configured)
+	}
+	if err == nil {
 		err = lf.Daemons().Apply(ctx, cfg)
 	}
 	lf.mu.Lock()
@@ -247,6 +263,7 @@ func (lf *Leaf) apply(ctx context.Context, l *Lab, tree *dme.Object) {
 	}
 	lf.applyErr = nil
 	lf.applied++
+	lf.portsUp = configured
 	lf.unmapped = cfg.Unmapped()
 }
 

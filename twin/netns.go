@@ -108,7 +108,10 @@ var (
 
 // build creates the topology's namespaces, links, addresses, routes and sysctls. On error the
 // caller removes what was created (teardown).
-func (t *Topology) build(ctx context.Context) error {
+//
+// With portsUp the leaves' ports to the nodes come up at once (a lab without daemons); else they
+// come up when the leaf's configuration holds the gateway SVI (see syncPorts).
+func (t *Topology) build(ctx context.Context, portsUp bool) error {
 	var add []string
 	for _, ns := range t.Namespaces() {
 		add = append(add, "netns add "+ns)
@@ -141,7 +144,7 @@ func (t *Topology) build(ctx context.Context) error {
 		return fmt.Errorf("twin: fabric bridge: %w", err)
 	}
 	if err := parallel(ctx, len(t.Leaves), 4, func(ctx context.Context, i int) error {
-		return ipBatch(ctx, t.Leaves[i].Netns, t.leafLines(i, nil))
+		return ipBatch(ctx, t.Leaves[i].Netns, t.leafLines(i, portsUp, nil))
 	}); err != nil {
 		return fmt.Errorf("twin: leaves: %w", err)
 	}
@@ -160,8 +163,9 @@ func (t *Topology) build(ctx context.Context) error {
 	return nil
 }
 
-// leafLines is leaf i's iproute2 batch; with only set, the ports to other nodes are left out.
-func (t *Topology) leafLines(i int, only map[string]bool) []string {
+// leafLines is leaf i's iproute2 batch; with portsUp its ports to the nodes come up. Ports in
+// moved exist already (cables taken over from a leaf that left): they join the bridge.
+func (t *Topology) leafLines(i int, portsUp bool, moved map[string]bool) []string {
 	l := &t.Leaves[i]
 	lines := []string{"link set lo up"}
 	for _, p := range []string{prefixString(l.Loopback.IPv4), prefixString(l.Loopback.IPv6)} {
@@ -180,14 +184,13 @@ func (t *Topology) leafLines(i int, only map[string]bool) []string {
 	}
 	lines = append(lines, "link set "+gatewayBridge+" up")
 	for _, p := range l.Ports {
-		if only != nil && !only[p.Node] {
-			continue
+		if !moved[p.LeafDev] {
+			lines = append(lines, "link add "+p.LeafDev+" type veth peer name "+p.NodeDev+" netns "+t.Node(p.Node).Netns)
 		}
-		lines = append(lines,
-			"link add "+p.LeafDev+" type veth peer name "+p.NodeDev+" netns "+t.Node(p.Node).Netns,
-			"link set "+p.LeafDev+" master "+gatewayBridge,
-			"link set "+p.LeafDev+" up",
-		)
+		lines = append(lines, "link set "+p.LeafDev+" master "+gatewayBridge)
+		if portsUp {
+			lines = append(lines, "link set "+p.LeafDev+" up")
+		}
 	}
 	lines = append(lines, "link add "+fabricPort+" type veth peer name "+l.FabricDev+" netns "+t.Fabric.Netns)
 	for _, f := range addressing.Families {

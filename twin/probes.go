@@ -28,6 +28,8 @@ type flow struct {
 	cmd  *exec.Cmd
 	done chan struct{}
 
+	started time.Time
+
 	mu       sync.Mutex
 	received map[int]bool
 	sent     int
@@ -50,7 +52,7 @@ func startFlow(ctx context.Context, what, netns string, src, dst netip.Addr) (*f
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("twin: starting the probe %s: %w", what, err)
 	}
-	f := &flow{what: what, cmd: cmd, done: make(chan struct{}), received: map[int]bool{}}
+	f := &flow{what: what, cmd: cmd, done: make(chan struct{}), received: map[int]bool{}, started: time.Now()}
 	go func() {
 		defer close(f.done)
 		sc := bufio.NewScanner(out)
@@ -74,9 +76,10 @@ func startFlow(ctx context.Context, what, netns string, src, dst netip.Addr) (*f
 	return f, nil
 }
 
-// stop ends the flow (ping prints its summary on SIGINT) and returns the packets sent and lost.
-// The last packet may still be in flight and is not counted.
-func (f *flow) stop(ctx context.Context) (sent, lost int) {
+// stop ends the flow (ping prints its summary on SIGINT) and returns the packets sent and lost,
+// and when the first and the last lost packet were sent (zero when none was lost). The last
+// packet may still be in flight and is not counted.
+func (f *flow) stop(ctx context.Context) (sent, lost int, first, last time.Time) {
 	_ = f.cmd.Process.Signal(syscall.SIGINT)
 	select {
 	case <-f.done:
@@ -93,9 +96,14 @@ func (f *flow) stop(ctx context.Context) (sent, lost int) {
 	for seq := 1; seq <= sent; seq++ {
 		if !f.received[seq] {
 			lost++
+			at := f.started.Add(time.Duration(seq-1) * probeInterval)
+			if first.IsZero() {
+				first = at
+			}
+			last = at
 		}
 	}
-	return max(sent, 0), lost
+	return max(sent, 0), lost, first, last
 }
 
 // routeWatch follows the routing table of one namespace and records every prefix that had no
@@ -126,17 +134,15 @@ func startRouteWatch(ctx context.Context, netns string) (*routeWatch, error) {
 		defer close(w.done)
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
-			p, ok := deletedPrefix(sc.Text())
-			if !ok {
-				continue
-			}
-			at := time.Now()
-			if has, err := hasRoute(ctx, netns, p); err == nil && !has {
-				w.mu.Lock()
-				if _, seen := w.gone[p]; !seen {
-					w.gone[p] = at
+			for _, p := range deletedPrefixes(sc.Text()) {
+				at := time.Now()
+				if has, err := hasRoute(ctx, netns, p); err == nil && !has {
+					w.mu.Lock()
+					if _, seen := w.gone[p]; !seen {
+						w.gone[p] = at
+					}
+					w.mu.Unlock()
 				}
-				w.mu.Unlock()
 			}
 		}
 		_ = cmd.Wait()
@@ -153,39 +159,47 @@ func (w *routeWatch) stop() map[netip.Prefix]time.Time {
 	return w.gone
 }
 
-// deletedPrefix reads the prefix of a route deletion announced by "ip -o monitor route"; local,
-// broadcast and multicast routes and the local table are not the lab's routing.
-func deletedPrefix(line string) (netip.Prefix, bool) {
+// deletedPrefixes reads the prefix of a route deletion announced by "ip -o monitor route": one
+// prefix, or for a default route whose family the line does not show, both default routes; none
+// for local, broadcast and multicast routes, link-local prefixes and the local table, which are
+// not the lab's routing.
+func deletedPrefixes(line string) []netip.Prefix {
 	rest, ok := strings.CutPrefix(line, "Deleted ")
 	if !ok || strings.Contains(line, "table local") {
-		return netip.Prefix{}, false
+		return nil
 	}
 	fields := strings.Fields(rest)
-	if len(fields) == 0 {
-		return netip.Prefix{}, false
+	if len(fields) > 0 {
+		switch fields[0] {
+		case "local", "broadcast", "multicast", "anycast":
+			return nil
+		case "blackhole", "unreachable", "prohibit", "unicast":
+			fields = fields[1:]
+		}
 	}
-	switch fields[0] {
-	case "local", "broadcast", "multicast", "anycast":
-		return netip.Prefix{}, false
-	case "blackhole", "unreachable", "prohibit", "unicast":
-		fields = fields[1:]
-	}
 	if len(fields) == 0 {
-		return netip.Prefix{}, false
+		return nil
+	}
+	if fields[0] == "default" {
+		for i, f := range fields {
+			if f == "via" && i+1 < len(fields) {
+				if a, err := netip.ParseAddr(fields[i+1]); err == nil {
+					return []netip.Prefix{netip.PrefixFrom(unspecified(addressing.FamilyOf(a)), 0)}
+				}
+			}
+		}
+		return []netip.Prefix{netip.PrefixFrom(netip.IPv4Unspecified(), 0), netip.PrefixFrom(netip.IPv6Unspecified(), 0)}
 	}
 	p, err := parseRouteDst(fields[0])
 	if err != nil || p.Addr().IsLinkLocalUnicast() || p.Addr().IsMulticast() {
-		return netip.Prefix{}, false
+		return nil
 	}
-	return p, true
+	return []netip.Prefix{p}
 }
 
-// parseRouteDst reads a route's destination as iproute2 prints it: a prefix, a host address or
-// "default".
+// parseRouteDst reads a route's destination as iproute2 prints it: a prefix or a host address
+// ("default" is read by the callers, which know the family).
 func parseRouteDst(s string) (netip.Prefix, error) {
-	if s == "default" {
-		return netip.Prefix{}, fmt.Errorf("default route")
-	}
 	if strings.Contains(s, "/") {
 		p, err := netip.ParsePrefix(s)
 		return p.Masked(), err
@@ -230,6 +244,10 @@ func routeTable(ctx context.Context, netns string) (map[netip.Prefix]bool, error
 			return nil, fmt.Errorf("twin: reading the routes of %s: %w", netns, err)
 		}
 		for _, r := range routes {
+			if r.Dst == "default" {
+				out[netip.PrefixFrom(unspecified(f), 0)] = true
+				continue
+			}
 			p, err := parseRouteDst(r.Dst)
 			if err != nil || p.Addr().IsLinkLocalUnicast() || p.Addr().IsMulticast() {
 				continue

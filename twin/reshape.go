@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/nxcalico/nxcalico/addressing"
 	"github.com/nxcalico/nxcalico/design"
@@ -27,7 +28,8 @@ import (
 // Grow adds to the lab what next needs and the lab lacks: namespaces of new leaves (with their
 // FRR and NX-API front, empty as a switch out of the box, and fabric sessions to every leaf) and
 // of new nodes (BIRD starts once the cluster has their Node), links from new leaves and pairs to
-// their nodes, new loopback and node addresses, and the node routes next adds. Nothing is removed
+// their nodes, new node addresses, and the node routes next adds. (A leaf's loopback addresses
+// are its configuration's, set when the configuration arrives.) Nothing is removed
 // and no running daemon is restarted. It fails when a Grow is pending (call Shrink first) or when
 // next cannot be built; on failure what was added is left for Close (or the next Shrink) to
 // remove.
@@ -73,26 +75,64 @@ func (l *Lab) Grow(ctx context.Context, next *design.Intent) error {
 		return fmt.Errorf("twin: Grow: %w", err)
 	}
 
-	// Leaves: new ones whole; existing ones their new ports and loopback addresses.
+	// A leaf that takes the place of one leaving the design takes over its cables (see
+	// allocation.uplinkOf): the leaving leaf is isolated first (see isolate), then its end of each
+	// cable is unplugged (no carrier: the node's routes through it stand aside) and plugged into
+	// the new leaf, whose port comes up once it is configured. The node's end stays, with its
+	// addresses and routes.
+	moved := map[string]map[string]bool{} // new leaf -> its ports (LeafDev) taken over
+	isolated := map[string]bool{}
+	for _, n := range nt.Nodes {
+		old := cur.Node(n.Name)
+		if old == nil {
+			continue
+		}
+		for _, u := range n.Uplinks {
+			for _, ou := range old.Uplinks {
+				if ou.Dev != u.Dev || ou.Leaf == u.Leaf {
+					continue
+				}
+				from, to := cur.Leaf(ou.Leaf), nt.Leaf(u.Leaf)
+				if !isolated[from.Name] {
+					isolated[from.Name] = true
+					if err := l.isolate(ctx, l.Leaf(from.Name), uint32(next.Fabric.ASN)); err != nil {
+						return err
+					}
+				}
+				for _, p := range from.Ports {
+					if p.Node != n.Name || p.NodeDev != ou.Dev {
+						continue
+					}
+					if err := ipBatch(ctx, from.Netns, []string{"link set " + p.LeafDev + " down", "link set " + p.LeafDev + " netns " + to.Netns}); err != nil {
+						return fmt.Errorf("twin: Grow: moving %s's cable from leaf %s to %s: %w", n.Name, from.Name, to.Name, err)
+					}
+					if moved[to.Name] == nil {
+						moved[to.Name] = map[string]bool{}
+					}
+					moved[to.Name][p.LeafDev] = true
+				}
+			}
+		}
+	}
+
+	// Leaves: new ones whole; existing ones their new ports.
 	var fab []string
 	for i, lt := range nt.Leaves {
 		var lines []string
 		if newLeaves[lt.Name] {
-			lines = nt.leafLines(i, nil)
+			lines = nt.leafLines(i, false, moved[lt.Name])
 			fab = append(fab, "link set "+lt.FabricDev+" master "+fabricBridge, "link set "+lt.FabricDev+" up")
 		} else {
+			// Loopback addresses follow the leaf's configuration (syncLoopbacks).
 			old := cur.Leaf(lt.Name)
-			for _, p := range prefixes(lt.Loopback) {
-				if !slices.Contains(prefixes(old.Loopback), p) {
-					lines = append(lines, "addr add "+p.String()+" dev lo")
-				}
-			}
 			for _, p := range lt.Ports {
 				if !slices.Contains(old.Ports, p) {
 					lines = append(lines,
 						"link add "+p.LeafDev+" type veth peer name "+p.NodeDev+" netns "+nt.Node(p.Node).Netns,
-						"link set "+p.LeafDev+" master "+gatewayBridge,
-						"link set "+p.LeafDev+" up")
+						"link set "+p.LeafDev+" master "+gatewayBridge)
+					if l.Leaf(lt.Name).configured() {
+						lines = append(lines, "link set "+p.LeafDev+" up")
+					}
 				}
 			}
 		}
@@ -148,12 +188,19 @@ func (l *Lab) Grow(ctx context.Context, next *design.Intent) error {
 func growNodeLines(old, n *NodeNS, nt *Topology) []string {
 	var lines []string
 	gw := nt.Leaf(n.Uplinks[0].Leaf).Gateway
+	readdressed := false
 	for _, u := range n.Uplinks {
-		isNew := !slices.Contains(old.Uplinks, u)
+		// A cable that changed hands keeps the node's end (see Grow).
+		isNew := !slices.ContainsFunc(old.Uplinks, func(o Uplink) bool { return o.Dev == u.Dev })
 		for _, f := range addressing.Families {
 			a, g := n.Addr.Get(f), gw.Get(f)
 			if !a.IsValid() || !g.IsValid() || (!isNew && a == old.Addr.Get(f)) {
 				continue
+			}
+			// A server changing its address gives up the old one: its sessions are new ones.
+			if prev := old.Addr.Get(f); !isNew && prev.IsValid() {
+				lines = append(lines, "addr del "+netipPrefix(prev, g.Bits())+" dev "+u.Dev)
+				readdressed = true
 			}
 			lines = append(lines, "addr add "+netipPrefix(a, g.Bits())+" dev "+u.Dev+nodad(f))
 		}
@@ -172,7 +219,8 @@ func growNodeLines(old, n *NodeNS, nt *Topology) []string {
 		}
 	}
 	for _, r := range n.Routes {
-		if !slices.ContainsFunc(old.Routes, r.equal) {
+		// A route through the gateway may have gone with the old address.
+		if readdressed || !slices.ContainsFunc(old.Routes, r.equal) {
 			lines = append(lines, r.replaceLine())
 		}
 	}
@@ -244,11 +292,6 @@ func (l *Lab) Shrink(ctx context.Context) error {
 			continue
 		}
 		var lines []string
-		for _, p := range prefixes(old.Loopback) {
-			if !slices.Contains(prefixes(lt.Loopback), p) {
-				lines = append(lines, "addr del "+p.String()+" dev lo")
-			}
-		}
 		for _, p := range old.Ports {
 			if !slices.Contains(lt.Ports, p) && nt.Node(p.Node) != nil {
 				lines = append(lines, "link del "+p.LeafDev)
@@ -261,7 +304,7 @@ func (l *Lab) Shrink(ctx context.Context) error {
 		if old == nil {
 			continue
 		}
-		l.forceBatch(ctx, n.Netns, shrinkNodeLines(old, nt.Node(n.Name), cur))
+		l.forceBatch(ctx, n.Netns, shrinkNodeLines(old, nt.Node(n.Name)))
 	}
 
 	l.shapeMu.Lock()
@@ -284,39 +327,15 @@ func (l *Lab) Shrink(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// shrinkNodeLines is the iproute2 batch taking from a node what n no longer has: routes,
-// addresses, pods and blocks.
-func shrinkNodeLines(old, n *NodeNS, cur *Topology) []string {
+// shrinkNodeLines is the iproute2 batch taking from a node what n no longer has: routes, pods and
+// blocks. (Its address changed in Grow; an uplink n no longer has went with its leaf's end of the
+// veth, which Shrink deletes, or with the leaf's namespace.)
+func shrinkNodeLines(old, n *NodeNS) []string {
 	var lines []string
-	var gw addressing.PrefixPair
-	if len(old.Uplinks) > 0 {
-		gw = cur.Leaf(old.Uplinks[0].Leaf).Gateway
-	}
 	for _, r := range old.Routes {
 		if !slices.ContainsFunc(n.Routes, func(o KernelRoute) bool { return o.Prefix == r.Prefix }) {
 			lines = append(lines, "route del "+r.Prefix.String())
 		}
-	}
-	for _, u := range old.Uplinks {
-		if slices.Contains(n.Uplinks, u) {
-			for _, f := range addressing.Families {
-				a, g := old.Addr.Get(f), gw.Get(f)
-				if !a.IsValid() || !g.IsValid() || a == n.Addr.Get(f) {
-					continue
-				}
-				lines = append(lines, "addr del "+netipPrefix(a, g.Bits())+" dev "+u.Dev)
-				if b := n.Addr.Get(f); f == addressing.IPv4 && b.IsValid() {
-					// The kernel promotes the new address to primary, but BIRD 1.6 keeps it
-					// marked secondary and takes the link for down: the new address is
-					// added again, as the one address of the link.
-					lines = append(lines, "addr del "+netipPrefix(b, g.Bits())+" dev "+u.Dev,
-						"addr add "+netipPrefix(b, g.Bits())+" dev "+u.Dev)
-				}
-			}
-			continue
-		}
-		// An uplink next no longer has went with its leaf's end of the veth (Shrink deletes
-		// that end, or the leaf's namespace).
 	}
 	for _, a := range slices.Concat(old.Pods, old.Services) {
 		if !slices.Contains(n.Pods, a) && !slices.Contains(n.Services, a) {
@@ -383,11 +402,42 @@ func (l *Lab) forceBatch(ctx context.Context, netns string, lines []string) {
 	}
 }
 
-// prefixes lists the valid prefixes of p.
-func prefixes(p addressing.PrefixPair) []netip.Prefix {
-	var out []netip.Prefix
-	for _, f := range p.Families() {
-		out = append(out, p.Get(f))
+// isolateDrain is how long a leaf being swapped out is left to drain after its sessions to the
+// nodes are shut down: the other leaves of the fabric learn the withdrawals and move traffic to
+// its partner before its cables move.
+const isolateDrain = time.Second
+
+// isolate takes a leaf that is being swapped out of service the way an operator does before
+// unplugging it (NX-OS's maintenance mode): its sessions to the nodes are shut down, so the
+// nodes and the fabric withdraw its routes and send everything through the other leaf of the
+// pair, and then it is left to drain.
+func (l *Lab) isolate(ctx context.Context, lf *Leaf, asn uint32) error {
+	d := lf.Daemons()
+	if d == nil {
+		return nil
 	}
-	return out
+	ns, err := d.Neighbors(ctx)
+	if err != nil {
+		return fmt.Errorf("twin: isolating leaf %s: %w", lf.Name, err)
+	}
+	lf.mu.Lock()
+	fabric := slices.Clone(lf.fabric.FabricPeers)
+	lf.mu.Unlock()
+	args := []string{"--config_dir", lf.dir(l), "--vty_socket", lf.dir(l), "-c", "configure terminal", "-c", fmt.Sprintf("router bgp %d", asn)}
+	n := 0
+	for _, nb := range ns {
+		if slices.Contains(fabric, nb.Addr.Unmap()) {
+			continue
+		}
+		args = append(args, "-c", "neighbor "+nb.Addr.Unmap().String()+" shutdown")
+		n++
+	}
+	if n == 0 {
+		return nil
+	}
+	if _, err := run(ctx, "", "vtysh", args...); err != nil {
+		return fmt.Errorf("twin: isolating leaf %s: %w", lf.Name, err)
+	}
+	l.log.DebugContext(ctx, "twin: leaf isolated before its swap", "leaf", lf.Name, "sessions", n)
+	return sleepCtx(ctx, isolateDrain)
 }

@@ -17,7 +17,8 @@ import (
 //
 //  1. a node joins the first rack; 2. it leaves again; 5. a rack (leaf pair) with two nodes is
 //     added; 3. a node moves to it; 4. a node changes its address; 9. route-safety limits change
-//     (maximum-prefix set, then raised); 7. the BGP password is introduced, rotated and removed;
+//     (maximum-prefix set, then raised); 7. the BGP password is introduced, rotated (a new
+//     Secret) and removed;
 //  8. the peering shape switches (unique loopbacks to shared ones with coloring, or back) and
 //     returns; 10. a leaf of the first rack is retired and replaced by a new leaf in its pair;
 //  6. the added rack is removed: its nodes leave (the node that moved there with them), then
@@ -31,7 +32,7 @@ func Suite(d *design.Design) ([]Change, error) {
 	var out []Change
 	cur := d.Clone()
 	var password design.Secret
-	add := func(name string, edit func(d *design.Design) error, pw func(c *Change)) error {
+	add := func(name string, edit func(d *design.Design) error, pw func(c *Change), allow bool) error {
 		next := cur.Clone()
 		if err := edit(next); err != nil {
 			return fmt.Errorf("twin: Suite: %s: %w", name, err)
@@ -40,7 +41,7 @@ func Suite(d *design.Design) ([]Change, error) {
 		if err != nil {
 			return fmt.Errorf("twin: Suite: %s: %w", name, err)
 		}
-		c := Change{Name: name, To: in, Password: password}
+		c := Change{Name: name, To: in, Password: password, AllowOutage: allow}
 		if pw != nil {
 			pw(&c)
 			password = c.Password
@@ -58,63 +59,71 @@ func Suite(d *design.Design) ([]Change, error) {
 	rack1 := cur.Fabric.LeafPairs[0].Name
 	const joiner = "joiner"
 	steps := []struct {
-		name string
-		edit func(d *design.Design) error
-		pw   func(c *Change)
+		name  string
+		edit  func(d *design.Design) error
+		pw    func(c *Change)
+		allow bool // the node moves: it is recabled, so it keeps no session meanwhile
 	}{
 		{"1 a node joins rack " + rack1, func(d *design.Design) error {
 			a, err := freeNodeAddr(d)
 			d.Cluster.Nodes = append(d.Cluster.Nodes, design.Node{Name: joiner, LeafPair: rack1, IPv4: a.IPv4, IPv6: a.IPv6})
 			return err
-		}, nil},
-		{"2 the node leaves", func(d *design.Design) error { return removeNode(d, joiner) }, nil},
-		{"5 a rack is added", addRack, nil},
+		}, nil, false},
+		{"2 the node leaves", func(d *design.Design) error { return removeNode(d, joiner) }, nil, false},
+		{"5 a rack is added", addRack, nil, false},
 		{"3 a node moves to the new rack", func(d *design.Design) error {
 			n := &d.Cluster.Nodes[lastNodeOf(d, rack1)]
 			n.LeafPair = d.Fabric.LeafPairs[len(d.Fabric.LeafPairs)-1].Name
 			return nil
-		}, nil},
+		}, nil, true},
 		{"4 a node changes its address", func(d *design.Design) error {
 			a, err := freeNodeAddr(d)
 			n := &d.Cluster.Nodes[lastNodeOf(d, rack1)]
 			n.IPv4, n.IPv6 = a.IPv4, pick(n.IPv6.IsValid(), a.IPv6)
 			return err
-		}, nil},
+		}, nil, false},
 		{"9 maximum-prefix is set", func(d *design.Design) error {
 			d.Peering.MaximumPrefix = 1000
 			return nil
-		}, nil},
+		}, nil, false},
 		{"9 maximum-prefix is raised", func(d *design.Design) error {
 			d.Peering.MaximumPrefix = 2000
 			return nil
-		}, nil},
+		}, nil, false},
 		{"7 a BGP password is introduced", func(d *design.Design) error {
 			d.Peering.PasswordSecret = &design.SecretRef{Namespace: "calico-system", Name: "bgp-fabric", Key: "password"}
 			return nil
-		}, func(c *Change) { c.Password = randomPassword() }},
-		{"7 the BGP password is rotated", func(*design.Design) error { return nil },
-			func(c *Change) { c.Password, c.RotatePassword = randomPassword(), true }},
+		}, func(c *Change) { c.Password = randomPassword() }, false},
+		// A new value in the Secret every peer reads reaches every node at once, so the sessions of
+		// both leaves of a pair reset together; a new Secret is taken up peer by peer, a leaf
+		// position at a time (see nxcalico.Syncer.Handover).
+		{"7 the BGP password is rotated (a new Secret)", func(d *design.Design) error {
+			ref := *d.Peering.PasswordSecret
+			ref.Name += "-rotated"
+			d.Peering.PasswordSecret = &ref
+			return nil
+		}, func(c *Change) { c.Password = randomPassword() }, false},
 		{"7 the BGP password is removed", func(d *design.Design) error {
 			d.Peering.PasswordSecret = nil
 			return nil
-		}, nil},
-		{"8 the peering shape switches", switchShape, nil},
-		{"8 the peering shape switches back", switchShape, nil},
-		{"10 a leaf is replaced in rack " + rack1, func(d *design.Design) error { return swapLeaf(d, 0) }, nil},
+		}, nil, false},
+		{"8 the peering shape switches", switchShape, nil, false},
+		{"8 the peering shape switches back", switchShape, nil, false},
+		{"10 a leaf is replaced in rack " + rack1, func(d *design.Design) error { return swapLeaf(d, 0) }, nil, false},
 		{"6 the added rack's nodes leave", func(d *design.Design) error {
 			last := d.Fabric.LeafPairs[len(d.Fabric.LeafPairs)-1].Name
 			d.Cluster.Nodes = slices.DeleteFunc(d.Cluster.Nodes, func(n design.Node) bool { return n.LeafPair == last })
 			return nil
-		}, nil},
+		}, nil, false},
 		{"6 the added rack is removed", func(d *design.Design) error {
 			d.Fabric.LeafPairs = d.Fabric.LeafPairs[:len(d.Fabric.LeafPairs)-1]
 			return nil
-		}, nil},
+		}, nil, false},
 	}
 	// The shape switch starts from what the design has: the first pair's loopbacks reused
 	// everywhere (shared) or not.
 	for _, st := range steps {
-		if err := add(st.name, st.edit, st.pw); err != nil {
+		if err := add(st.name, st.edit, st.pw, st.allow); err != nil {
 			return nil, err
 		}
 	}

@@ -94,22 +94,37 @@ func equalPrefixes(a, b []netip.Prefix) bool {
 
 func TestDeletedPrefix(t *testing.T) {
 	for line, want := range map[string]string{
-		"Deleted 10.244.1.0/26 via 192.168.1.1 dev up0 proto bird metric 32": "10.244.1.0/26",
-		"Deleted 192.168.100.1 via 192.168.1.1 dev up0":                      "192.168.100.1/32",
-		"Deleted blackhole 10.244.0.0/26 proto bird":                         "10.244.0.0/26",
-		"Deleted fd00:10:244::/122 nhid 12 proto bgp metric 20 pref medium":  "fd00:10:244::/122",
-		"Deleted local 192.168.1.10 dev up0 table local proto kernel":        "",
-		"Deleted fe80::/64 dev up0 proto kernel metric 256":                  "",
-		"10.244.1.0/26 via 192.168.1.1 dev up0 proto bird":                   "",
-		"Deleted default via 192.168.1.1 dev up0":                            "",
+		"Deleted 10.244.1.0/26 via 192.168.1.1 dev up0 proto bird metric 32":   "10.244.1.0/26",
+		"Deleted 192.168.100.1 via 192.168.1.1 dev up0":                        "192.168.100.1/32",
+		"Deleted blackhole 10.244.0.0/26 proto bird":                           "10.244.0.0/26",
+		"Deleted fd00:10:244::/122 nhid 12 proto bgp metric 20 pref medium":    "fd00:10:244::/122",
+		"Deleted local 192.168.1.10 dev up0 table local proto kernel":          "",
+		"Deleted fe80::/64 dev up0 proto kernel metric 256":                    "",
+		"10.244.1.0/26 via 192.168.1.1 dev up0 proto bird":                     "",
+		"Deleted default via 192.168.1.1 dev up0 proto bird":                   "0.0.0.0/0",
+		"Deleted default proto bird metric 1024 pref medium":                   "0.0.0.0/0 ::/0",
+		"Deleted default via 2001:192:168:1::1 dev up0 proto bird metric 1024": "::/0",
+		"Deleted unreachable default proto bird":                               "0.0.0.0/0 ::/0",
 	} {
-		p, ok := deletedPrefix(line)
-		got := ""
-		if ok {
-			got = p.String()
+		var got []string
+		for _, p := range deletedPrefixes(line) {
+			got = append(got, p.String())
 		}
-		if got != want {
-			t.Errorf("deletedPrefix(%q) = %q, want %q", line, got, want)
+		if strings.Join(got, " ") != want {
+			t.Errorf("deletedPrefixes(%q) = %q, want %q", line, got, want)
 		}
+	}
+}
+
+func TestUnannounced(t *testing.T) {
+	announced := []string{
+		"Leaf2101: vrf vrf-001 192.168.1.10 (template CALICO password changes)",
+		"Leaf2101: vrf vrf-001 2001:192:168:1::10 (template K8-v6 password changes)",
+		"calico: BGPPeer nxcalico-rack1.leaf2101-ipv4 (192.168.100.1): its password changes",
+	}
+	observed := []string{"Leaf2101 192.168.1.10 (BGP Notification send)", "Leaf2102 192.168.1.10 (BGP Notification send)", "Leaf2101 2001:192:168:1::10 (x)"}
+	got := unannounced(observed, announced)
+	if len(got) != 1 || got[0] != "Leaf2102 192.168.1.10 (BGP Notification send)" {
+		t.Errorf("unannounced = %q, want only Leaf2102's", got)
 	}
 }

@@ -185,10 +185,25 @@ func number[K comparable](m map[K]int, key K) int {
 	return n
 }
 
-// uplinkOf returns the number of the node's uplink to the leaf (0, 1, … per node).
-func (a *allocation) uplinkOf(node, leaf string) int {
+// uplinkOf returns the number of the node's uplink to the leaf (0, 1, … per node). A leaf that
+// takes the place of one that leaves the design (inDesign is false for it) takes over its cable:
+// the node's link keeps its number, as a member of the node's port-channel keeps its port when
+// the switch at the other end is swapped.
+func (a *allocation) uplinkOf(node, leaf string, inDesign func(leaf string) bool) int {
 	if n, ok := a.uplink[[2]string{node, leaf}]; ok {
 		return n
+	}
+	reuse := -1
+	var from [2]string
+	for k, n := range a.uplink {
+		if k[0] == node && !inDesign(k[1]) && (reuse < 0 || n < reuse) {
+			reuse, from = n, k
+		}
+	}
+	if reuse >= 0 {
+		delete(a.uplink, from)
+		a.uplink[[2]string{node, leaf}] = reuse
+		return reuse
 	}
 	n := a.uplinks[node]
 	a.uplinks[node]++
@@ -283,7 +298,7 @@ func planTopology(in *design.Intent, prefix string, maxNS int, fab4, fab6 netip.
 				errs = append(errs, fmt.Errorf("twin: node %s: leaf %q of pair %q is not in the design", n.Name, leafName, n.Pair))
 				continue
 			}
-			up := Uplink{Leaf: leafName, Dev: fmt.Sprintf("up%d", alloc.uplinkOf(n.Name, leafName))}
+			up := Uplink{Leaf: leafName, Dev: fmt.Sprintf("up%d", alloc.uplinkOf(n.Name, leafName, func(l string) bool { return in.Leaf(l) != nil }))}
 			nn.Uplinks = append(nn.Uplinks, up)
 			ln.Ports = append(ln.Ports, Port{LeafDev: fmt.Sprintf("n%d", nodeNo), Node: n.Name, NodeDev: up.Dev})
 		}

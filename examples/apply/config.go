@@ -39,6 +39,8 @@ type config struct {
 	labelNodes   bool
 	allOrNothing bool
 	rotate       bool
+	handover     time.Duration
+	allowOutage  bool
 	concurrency  int
 	verbose      bool
 }
@@ -59,9 +61,10 @@ func (s *switchFlags) Set(v string) error {
 
 const usageHead = `usage: NXOS_USERNAME=… NXOS_PASSWORD=… apply -design FILE [flags]
 
-Brings the design's NX-OS leaves and the Kubernetes cluster's Calico to the design, leaves
-before Calico peers on additions and Calico before leaves on removals, then waits until every
-eBGP session is established on both ends.
+Brings the design's NX-OS leaves and the Kubernetes cluster's Calico to the design, making
+before breaking: everything the design adds (leaves before Calico peers) before anything it
+drops (Calico before leaves), the leaves of a pair one at a time when the change resets
+sessions, then waits until every eBGP session is established on both ends.
 
 Switch credentials come only from NXOS_USERNAME and NXOS_PASSWORD. The kubeconfig is found
 by client-go's rules (-kubeconfig, KUBECONFIG, ~/.kube/config, in-cluster).
@@ -93,6 +96,8 @@ func (c *command) parse(args []string) (*config, int, bool) {
 	fs.BoolVar(&cfg.labelNodes, "label-nodes", true, "label and annotate the design's Nodes; false when something else manages Nodes")
 	fs.BoolVar(&cfg.allOrNothing, "all-or-nothing", false, "restore the switches already changed when another switch fails")
 	fs.BoolVar(&cfg.rotate, "rotate-password", false, "send the BGP password to the switches even where they have one (after the Secret changed)")
+	fs.DurationVar(&cfg.handover, "handover", time.Minute, "make before break: wait up to this long for the design's sessions before removing what it drops, and change the leaves of a pair one at a time when the plan resets sessions; 0 removes at once")
+	fs.BoolVar(&cfg.allowOutage, "allow-outage", false, "apply a change that leaves nodes without a session while it runs (a node moving to another pair, both leaves of a pair replaced at once)")
 	fs.IntVar(&cfg.concurrency, "concurrency", 0, "switches planned or applied at once (default 16)")
 	fs.BoolVar(&cfg.verbose, "v", false, "print every object of the plan")
 	fs.Usage = func() {
@@ -135,6 +140,9 @@ func (c *command) parse(args []string) (*config, int, bool) {
 			add("-ca: %v", err)
 		}
 		cfg.roots = roots
+	}
+	if cfg.handover < 0 {
+		add("-handover %v is negative", cfg.handover)
 	}
 	if cfg.wait < 0 {
 		add("-wait %v is negative", cfg.wait)

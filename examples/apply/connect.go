@@ -94,6 +94,8 @@ func (cl *clients) syncer(cfg *config, progress func(nxcalico.Step)) *nxcalico.S
 		Calico:       cl.calico,
 		Concurrency:  cfg.concurrency,
 		AllOrNothing: cfg.allOrNothing,
+		Handover:     cfg.handover,
+		AllowOutage:  cfg.allowOutage,
 		Progress:     progress,
 	}
 	if cfg.labelNodes {

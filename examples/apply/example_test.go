@@ -38,9 +38,10 @@ func Example_help() {
 	// Output:
 	// usage: NXOS_USERNAME=… NXOS_PASSWORD=… apply -design FILE [flags]
 	//
-	// Brings the design's NX-OS leaves and the Kubernetes cluster's Calico to the design, leaves
-	// before Calico peers on additions and Calico before leaves on removals, then waits until every
-	// eBGP session is established on both ends.
+	// Brings the design's NX-OS leaves and the Kubernetes cluster's Calico to the design, making
+	// before breaking: everything the design adds (leaves before Calico peers) before anything it
+	// drops (Calico before leaves), the leaves of a pair one at a time when the change resets
+	// sessions, then waits until every eBGP session is established on both ends.
 	//
 	// Switch credentials come only from NXOS_USERNAME and NXOS_PASSWORD. The kubeconfig is found
 	// by client-go's rules (-kubeconfig, KUBECONFIG, ~/.kube/config, in-cluster).
@@ -48,6 +49,8 @@ func Example_help() {
 	// Flags:
 	//   -all-or-nothing
 	//     	restore the switches already changed when another switch fails
+	//   -allow-outage
+	//     	apply a change that leaves nodes without a session while it runs (a node moving to another pair, both leaves of a pair replaced at once)
 	//   -ca FILE
 	//     	also trust the CA certificates in this PEM FILE for the switches
 	//   -concurrency int
@@ -56,6 +59,8 @@ func Example_help() {
 	//     	kubeconfig context NAME (default: the current context)
 	//   -design FILE
 	//     	the design FILE (YAML); required
+	//   -handover duration
+	//     	make before break: wait up to this long for the design's sessions before removing what it drops, and change the leaves of a pair one at a time when the plan resets sessions; 0 removes at once (default 1m0s)
 	//   -insecure
 	//     	do not verify the switches' TLS certificates (unsafe)
 	//   -kubeconfig FILE

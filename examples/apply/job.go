@@ -114,7 +114,7 @@ func (r *runner) job(ctx context.Context, cfg *config, cl *clients) (int, error)
 	if plan.Empty() {
 		r.Step("Apply: nothing to change")
 	} else {
-		r.Step("Apply (Calico removals, then leaf neighbors, then node labels, then Calico additions)")
+		r.Step("Apply (make before break: leaf additions, node labels, Calico additions; then Calico removals, leaf removals)")
 		rep, err := sync.Apply(work, plan)
 		if rep != nil {
 			r.Lines(rep.String())

@@ -434,7 +434,7 @@ func TestRetiredLeaves(t *testing.T) {
 	})
 
 	t.Run("apply cleans the retired leaves", func(t *testing.T) {
-		res := runCommand(t, env, l.Core, args("-design", retiredDesign, "-ca", ca, "-wait", "0")...)
+		res := runCommand(t, env, l.Core, args("-design", retiredDesign, "-ca", ca, "-wait", "0", "-handover", "0")...)
 		if res.code != exitOK {
 			t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", res.code, res.stdout, res.stderr)
 		}

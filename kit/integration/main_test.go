@@ -3,6 +3,7 @@ package integration_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -82,7 +83,7 @@ type configPost struct {
 	Leaf  string
 	Peers []string
 	Err   error
-	// Removes: the POST deletes objects (Apply sends removals in POSTs of their own).
+	// Removes: the POST deletes a BGP neighbor (Apply sends removals in POSTs of their own).
 	Removes bool
 }
 
@@ -107,7 +108,7 @@ func recordPosts(t *testing.T, env *lab.Lab) *postRecorder {
 			peers, err := bgpPeerNames(r.Context(), env)
 			rec.mu.Lock()
 			rec.posts = append(rec.posts, configPost{Leaf: name, Peers: peers, Err: errors.Join(err, rerr),
-				Removes: bytes.Contains(body, []byte(`"deleted"`))})
+				Removes: deletesNeighbor(body)})
 			rec.mu.Unlock()
 		})
 		t.Cleanup(func() { sim.BeforeRequest(nil) })
@@ -119,4 +120,38 @@ func (r *postRecorder) list() []configPost {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return slices.Clone(r.posts)
+}
+
+// deletesNeighbor reports whether a DME POST body deletes a bgpPeer.
+func deletesNeighbor(body []byte) bool {
+	var root any
+	if json.Unmarshal(body, &root) != nil {
+		return false
+	}
+	var walk func(v any, class string) bool
+	walk = func(v any, class string) bool {
+		switch t := v.(type) {
+		case map[string]any:
+			if attrs, ok := t["attributes"].(map[string]any); ok && class == "bgpPeer" && attrs["status"] == "deleted" {
+				return true
+			}
+			for k, c := range t {
+				next := class
+				if k != "attributes" && k != "children" {
+					next = k
+				}
+				if walk(c, next) {
+					return true
+				}
+			}
+		case []any:
+			for _, c := range t {
+				if walk(c, class) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return walk(root, "")
 }

@@ -2,6 +2,7 @@ package nxostest
 
 import (
 	"net/netip"
+	"strings"
 
 	"github.com/nxcalico/nxcalico/bgp"
 	"github.com/nxcalico/nxcalico/nxos/dme"
@@ -91,6 +92,14 @@ func (s *Server) syncPeers(t *tree) {
 			}
 		}
 	}
+	seen := map[string]bool{}
+	defer func() {
+		for key := range s.sessionSigs {
+			if !seen[key] {
+				delete(s.sessionSigs, key)
+			}
+		}
+	}()
 	for _, dom := range inst.children() {
 		if dom.class.Name != "bgpDom" {
 			continue
@@ -118,6 +127,17 @@ func (s *Server) syncPeers(t *tree) {
 				ent.attrs["operSt"] = st
 				ent.attrs["lastFlapTs"] = now.UTC().Format(flapLayout)
 			}
+			// NX-OS resets a session whose remote AS, update source, password, local AS or
+			// template changes (its own or its template's): the simulated remote side comes
+			// back at once, so the reset shows only as a fresh lastFlapTs.
+			sig := sessionSig(peer, templates[peer.attrs["peerImp"]])
+			sigKey := peerKey(vrf, addr)
+			if old, ok := s.sessionSigs[sigKey]; ok && old != sig && ent.attrs["operSt"] == Established {
+				ent.attrs["prevOperSt"] = "idle"
+				ent.attrs["lastFlapTs"] = now.UTC().Format(flapLayout)
+			}
+			seen[sigKey] = true
+			s.sessionSigs[sigKey] = sig
 			ent.attrs["passwdSet"] = "disabled"
 			if tmpl := templates[peer.attrs["peerImp"]]; peer.attrs["password"] != "" || tmpl != nil && tmpl.attrs["password"] != "" {
 				ent.attrs["passwdSet"] = "enabled"
@@ -151,4 +171,25 @@ func (s *Server) syncPeers(t *tree) {
 			}
 		}
 	}
+}
+
+// sessionSig is what of a neighbor's settings and its template's a session depends on: a change
+// of it resets the session on NX-OS.
+func sessionSig(peer, tmpl *node) string {
+	var b strings.Builder
+	b.WriteString(peer.attrs["peerImp"])
+	for _, n := range []*node{peer, tmpl} {
+		if n == nil {
+			continue
+		}
+		for _, a := range []string{"asn", "srcIf", "password"} {
+			b.WriteString("|" + n.attrs[a])
+		}
+		for _, c := range n.children() {
+			if c.class.Name == "bgpLocalAsn" {
+				b.WriteString("|local-as " + c.attrs["localAsn"])
+			}
+		}
+	}
+	return b.String()
 }

@@ -105,3 +105,30 @@ func TestEmptyPasswordRemovesIt(t *testing.T) {
 		t.Errorf("neighbor entry after the password was removed: %v", e.Attrs)
 	}
 }
+
+// A session whose template changes its password (or remote AS, update source) is reset, as on
+// NX-OS: the simulated remote side comes back at once, so the reset shows as a fresh lastFlapTs;
+// a change that does not touch the session leaves it alone.
+func TestSessionSettingsResetTheSession(t *testing.T) {
+	clk := &fakeClock{t: time.Date(2026, 5, 6, 7, 8, 9, 0, time.UTC)}
+	s, se := start(t, WithClock(clk.now))
+	s.SetPeersAlive(true)
+	se.post("sys", leafBody)
+	before := entry(s, "vrf-001", "192.168.1.10").Get("lastFlapTs")
+
+	clk.add(time.Minute)
+	se.post("sys/bgp/inst/dom-default", `{"bgpDom":{"children":[{"bgpPeerCont":{"attributes":{"name":"CALICO","desc":"a description is no session setting"}}}]}}`)
+	if got := entry(s, "vrf-001", "192.168.1.10").Get("lastFlapTs"); got != before {
+		t.Errorf("a description reset the session: lastFlapTs %s, was %s", got, before)
+	}
+
+	clk.add(time.Minute)
+	se.post("sys/bgp/inst/dom-default", `{"bgpDom":{"children":[{"bgpPeerCont":{"attributes":{"name":"CALICO","password":"new-secret","passwdType":"0"}}}]}}`)
+	e := entry(s, "vrf-001", "192.168.1.10")
+	if got := e.Get("lastFlapTs"); got == before || got != "2026-05-06T07:10:09.000+00:00" {
+		t.Errorf("a password change did not reset the session: lastFlapTs %s, was %s", got, before)
+	}
+	if e.Get("operSt") != "established" {
+		t.Errorf("the session did not come back: %v", e.Attrs)
+	}
+}

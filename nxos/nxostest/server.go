@@ -40,6 +40,9 @@ type Server struct {
 	peerMu     sync.Mutex
 	peerStates map[string]string // vrf|addr key -> forced operSt
 	peersAlive bool
+	// sessionSigs are the session settings each configured neighbor last had (vrf|addr key ->
+	// signature), guarded by treeMu: a change resets the session (see syncPeers).
+	sessionSigs map[string]string
 
 	auth authState
 
@@ -102,7 +105,7 @@ func WithLogger(l *slog.Logger) Option {
 func newServer(opts []Option) *Server {
 	s := &Server{
 		user: "admin", password: "admin", lifetime: 600 * time.Second, hostname: "nxos-sim",
-		now: time.Now, log: slog.New(slog.DiscardHandler), peerStates: map[string]string{},
+		now: time.Now, log: slog.New(slog.DiscardHandler), peerStates: map[string]string{}, sessionSigs: map[string]string{},
 	}
 	for _, o := range opts {
 		o(s)

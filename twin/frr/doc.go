@@ -92,9 +92,10 @@
 //	rtmapSetRttComm/rtextcomItem community     set extcommunity rt <asn:nn> …
 //	l3Inst rtctrlRttP import / rtctrlRttEntry  fabric import list (see above)
 //	l3Inst rtctrlRttP export rtctrlMapP rtMap  fabric export map (see above)
-//	ipv4If/ipv6If of the VRF, loopbacks        not configured (the lab puts them on lo);
+//	ipv4If/ipv6If of the VRF, loopbacks        not configured (the lab puts them on lo as the tree says);
 //	                                           Config.Loopbacks lists them
 //	(the leaf routes packets)                  ip forwarding; ipv6 forwarding
+//	(a changed route-map applies at once)      bgp route-map delay-timer 0 (FRR would wait 5 s)
 //
 // Differences in defaults that the table takes care of: NX-OS does not advertise a route to an
 // eBGP peer whose AS is already in the route's AS path unless the address family has

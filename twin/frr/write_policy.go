@@ -32,6 +32,9 @@ func (t *translator) write(w *writer) {
 	w.line(0, "hostname", t.hostname)
 	w.line(0, "ip forwarding")
 	w.line(0, "ipv6 forwarding")
+	// A changed route-map (a VRF's imports, a neighbor's filter) applies at once rather than after
+	// FRR's default 5 s: a leaf that comes into service takes its imports with its configuration.
+	w.line(0, "bgp route-map delay-timer 0")
 	w.line(0, "!")
 	// Route-maps first: they record which prefix-lists they match.
 	var rm writer

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nxcalico/nxcalico"
 	"github.com/nxcalico/nxcalico/design"
 	"github.com/nxcalico/nxcalico/design/designtest"
 	"github.com/nxcalico/nxcalico/twin"
@@ -34,16 +35,25 @@ func runSuite(t *testing.T, d *design.Design, tag string) {
 	}
 	ctx := testContext(t, 15*time.Minute)
 	e := startEnv(t, ctx, d, tag)
-	if err := e.lab.WaitSessions(ctx, time.Minute); err != nil {
-		t.Fatal(err)
+	// The suite starts from a converged lab: sessions up, routes in place, traffic flowing.
+	r, err := e.lab.Check(ctx, twin.CheckOptions{Settle: time.Minute, Only: []string{twin.CheckSessions, twin.CheckRoutes, twin.CheckPackets}})
+	if err != nil || !r.Passed() {
+		t.Fatalf("the lab did not converge before the suite: %v\n%s", err, r)
 	}
 	opts := twin.ChangeOptions{Syncer: *e.syncer, Settle: 60 * time.Second}
 	opts.Syncer.Handover = 30 * time.Second
+	if testing.Verbose() {
+		opts.Syncer.Progress = func(st nxcalico.Step) {
+			t.Logf("%s %s %s %s %s %v", time.Now().Format("15:04:05.000"), st.Side, st.Name, st.What, st.Detail, st.Err)
+		}
+	}
 	var results []*twin.ChangeResult
 	for _, c := range changes {
-		ok := t.Run(c.Name, func(t *testing.T) {
+		var failed bool
+		t.Run(c.Name, func(t *testing.T) {
 			r, err := e.lab.Change(ctx, c, opts)
 			if err != nil {
+				failed = true
 				t.Fatal(err)
 			}
 			results = append(results, r)
@@ -51,8 +61,11 @@ func runSuite(t *testing.T, d *design.Design, tag string) {
 			if !r.Clean() {
 				t.Errorf("the change was not clean:\n%s", r)
 			}
+			// A change that did not complete leaves the lab between two designs: the next
+			// changes would measure that, not themselves.
+			failed = r.Err != nil
 		})
-		if !ok && ctx.Err() != nil {
+		if failed || ctx.Err() != nil {
 			break
 		}
 	}
