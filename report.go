@@ -16,18 +16,7 @@ func (p *Plan) String() string {
 	c, u, d := p.Counts()
 	fmt.Fprintf(&b, "Plan for cluster %s: %d leaves, %d nodes — %s\n",
 		p.intent.Cluster.Name, len(p.intent.Leaves), len(p.intent.Nodes), change.Summary(c, u, d))
-	if out := p.Outages(); len(out) > 0 {
-		fmt.Fprintf(&b, "This change leaves %d nodes without a session while it is applied (allowed):\n", len(out))
-		for _, o := range out {
-			fmt.Fprintf(&b, "  %s\n", o)
-		}
-	}
-	if resets := p.Resets(); len(resets) > 0 {
-		fmt.Fprintf(&b, "This change resets %d BGP sessions (they go down and come back):\n", len(resets))
-		for _, r := range resets {
-			fmt.Fprintf(&b, "  %s\n", r)
-		}
-	}
+	p.writeDisruption(&b)
 	for _, lp := range p.leaves {
 		l := lp.plan
 		b.WriteString("\n")
@@ -75,6 +64,7 @@ func (p *Plan) Summary() string {
 	var b strings.Builder
 	c, u, d := p.Counts()
 	b.WriteString(change.Summary(c, u, d) + "\n")
+	p.writeDisruption(&b)
 	for _, lp := range p.leaves {
 		l := lp.plan
 		lc, lu, ld := l.Counts()
@@ -91,4 +81,21 @@ func (p *Plan) Summary() string {
 		fmt.Fprintf(&b, "%-9s ~%d (labels and annotations)\n", "nodes", len(p.nodes))
 	}
 	return b.String()
+}
+
+// writeDisruption says, before anything else, what applying the plan disrupts: the nodes it
+// leaves without a session (an allowed outage) and the sessions it resets.
+func (p *Plan) writeDisruption(b *strings.Builder) {
+	if out := p.Outages(); len(out) > 0 {
+		fmt.Fprintf(b, "This change leaves %d nodes without a session while it is applied (allowed):\n", len(out))
+		for _, o := range out {
+			fmt.Fprintf(b, "  %s\n", o)
+		}
+	}
+	if resets := p.Resets(); len(resets) > 0 {
+		fmt.Fprintf(b, "This change resets %d BGP sessions (they go down and come back):\n", len(resets))
+		for _, r := range resets {
+			fmt.Fprintf(b, "  %s\n", r)
+		}
+	}
 }

@@ -375,6 +375,13 @@ func TestLab(t *testing.T) {
 		if after == "" || after == before {
 			t.Errorf("template password not rotated: before %q, after %q", before, after)
 		}
+		// The plan said, before applying, which sessions the new password resets, and the
+		// leaves went one pair position at a time.
+		for _, want := range []string{"This change resets 12 BGP sessions", "Leaf2101: vrf vrf-001 192.168.1.10 (template CALICO password changes)", "wave 1 of 2: every session it brings is up"} {
+			if !strings.Contains(res.stdout, want) {
+				t.Errorf("the output does not say %q:\n%s", want, res.stdout)
+			}
+		}
 		for _, out := range []string{res.stdout, res.stderr} {
 			if strings.Contains(out, rotated) || strings.Contains(out, after) {
 				t.Error("the rotated password shows in the output")

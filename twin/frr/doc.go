@@ -19,7 +19,9 @@
 //
 //   - Inbound (route-map TWIN-FABRIC-IN-V4/-V6): a route is accepted only when one of its route
 //     targets is in the VRF's "route-target import … evpn" list
-//     (bgp extcommunity-list TWIN-FABRIC-IMPORT-V4/-V6).
+//     (bgp extcommunity-list TWIN-FABRIC-IMPORT-V4/-V6). What the fabric sent is kept
+//     (soft-reconfiguration inbound), so a changed import list applies to it at once, as EVPN
+//     re-imports from the routes a leaf holds.
 //
 //   - The VRF's own route target: the rendered tree merges into the fabric's VRF, whose
 //     "route-target both auto evpn" is not in the tree. The twin models it as <AS>:<VNI> — the

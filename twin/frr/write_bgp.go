@@ -153,6 +153,9 @@ func (t *translator) writeBGP(w *writer) {
 			af[fi(f)] = append(af[fi(f)],
 				"neighbor "+fabricGroup+" activate",
 				"neighbor "+fabricGroup+" next-hop-self",
+				// The VRF's import list applies to what the fabric already sent the moment it
+				// changes (a leaf coming into service), without a round trip to its peers.
+				"neighbor "+fabricGroup+" soft-reconfiguration inbound",
 				"neighbor "+fabricGroup+" route-map "+fabricInPrefix+famSuffix(f)+" in",
 				"neighbor "+fabricGroup+" route-map "+fabricOutPrefix+famSuffix(f)+" out")
 		}
