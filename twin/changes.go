@@ -59,6 +59,8 @@ type ChangeOptions struct {
 // ChangeResult is what one change cost, measured on the daemons while it ran.
 type ChangeResult struct {
 	Name string
+	// Began is when the change began (its first cable).
+	Began time.Time
 	// Took is the time from the first cable to every session of the new design Established on
 	// both ends.
 	Took time.Duration
@@ -122,7 +124,7 @@ func (r *ChangeResult) String() string {
 	fmt.Fprintf(&b, "%s: %d routes lost, %d/%d packets lost, %d sessions reset (%d not announced by the plan), %s\n", r.Name, len(r.LostRoutes), r.Lost, r.Sent,
 		len(r.Resets), len(r.Unannounced), r.Took.Round(time.Millisecond))
 	if r.Planned != "" {
-		fmt.Fprintf(&b, "  plan: %s\n", r.Planned)
+		fmt.Fprintf(&b, "  plan: %s (began %s)\n", r.Planned, r.Began.Format("15:04:05.000"))
 	}
 	for _, list := range []struct {
 		head  string
@@ -219,7 +221,7 @@ func (l *Lab) Change(ctx context.Context, c Change, o ChangeOptions) (*ChangeRes
 	}
 
 	begin := time.Now()
-	began = begin
+	began, res.Began = begin, begin
 	res.Err = l.carryOut(ctx, c, o, res)
 	if res.Err != nil {
 		// What the daemons say of the new design's sessions, for the report.

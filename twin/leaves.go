@@ -247,12 +247,13 @@ func (lf *Leaf) apply(ctx context.Context, l *Lab, tree *dme.Object) {
 		// The loopback addresses first: sessions sourced from a removed one end with it.
 		err = syncLoopbacks(ctx, lf.NS.Netns, tree)
 	}
+	if err == nil {
+		err = lf.Daemons().Apply(ctx, cfg)
+	}
+	// The ports last: a switch forwards for its nodes once its configuration is in effect.
 	configured := hasSVI(tree)
 	if err == nil {
 		err = syncPorts(ctx, lf.NS.Netns, configured)
-	}
-	if err == nil {
-		err = lf.Daemons().Apply(ctx, cfg)
 	}
 	lf.mu.Lock()
 	defer lf.mu.Unlock()
