@@ -16,7 +16,8 @@ import (
 
 // Lab is a running twin: the namespaces of a Topology and, unless Options.TopologyOnly, the
 // leaves' FRR daemons behind their NX-API fronts and the nodes' BIRD daemons driven by the
-// cluster. Close removes all of it.
+// cluster. Close removes all of it. Its own work (reading the cluster, the daemons' sessions)
+// runs in the background; Check, Grow, Shrink and Change are for one caller at a time.
 type Lab struct {
 	// Topology is what the lab built.
 	Topology *Topology

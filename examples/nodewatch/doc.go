@@ -40,7 +40,9 @@
 // so a burst of events coalesces into one pass. A pass derives the design from the informer's
 // cache and compares, pair by pair, the pair's node list (names and addresses) with the list of
 // the last pass that succeeded. The affected pairs are those whose list differs — a node joined,
-// left, moved to another pair or changed an address (a move affects both pairs). Only their
+// left, moved to another pair or changed an address (a move affects both pairs; the node was
+// recabled before its label changed, so the Syncer is allowed the outage it would refuse a
+// planned change, nxcalico.Syncer.AllowOutage). Only their
 // leaves are planned and applied: the Syncer is given an intent scoped to those leaves and only
 // their clients, so the other leaves receive no request at all. The Calico objects and Node
 // annotations are always planned from the whole design (a list per kind) and applied when they

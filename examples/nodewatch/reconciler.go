@@ -364,7 +364,10 @@ func (r *reconciler) sync(ctx context.Context, lister listersv1.NodeLister, in *
 		p.Leaves = append(p.Leaves, slices.Sorted(maps.Keys(retired))...)
 	}
 	log.Info("nodewatch: planning", "pairs", pairs, "leaves", p.Leaves, "nodes", len(in.Nodes))
-	s := &nxcalico.Syncer{Switches: switches, Retired: retired, Calico: r.Calico, Nodes: cachedNodes{r.Core, lister}, Password: password, Logger: log}
+	// A Node whose pair label changed has been recabled already: its sessions to the old pair are
+	// gone whatever nodewatch does, so the outage Plan would refuse is allowed.
+	s := &nxcalico.Syncer{Switches: switches, Retired: retired, Calico: r.Calico, Nodes: cachedNodes{r.Core, lister}, Password: password, Logger: log,
+		AllowOutage: true}
 	plan, err := s.Plan(ctx, sub)
 	if err != nil {
 		p.Err = err
