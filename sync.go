@@ -44,14 +44,18 @@ type Syncer struct {
 	Password design.Secret
 	// Concurrency bounds the switches planned or applied at once; 0 means nxos.DefaultConcurrency.
 	Concurrency int
-	// AllOrNothing restores the switches already changed when another switch fails.
+	// AllOrNothing restores the switches already changed when another switch fails, within one
+	// step of Apply (the additions of a wave, or the removals); switches a step before changed
+	// stay changed, and the error says so.
 	AllOrNothing bool
 	// Handover, when positive, makes Apply wait up to this long, after everything the design adds
 	// is applied and before anything it drops is removed, until every session of the design is
 	// Established on both ends (see Apply); and when the plan resets sessions (Plan.Resets), it
 	// makes Apply change the leaves in waves, one position of every pair at a time, waiting
-	// between them, so every node keeps a session through the other leaf of its pair. Zero
-	// applies in one wave and removes at once after adding.
+	// between them, so every node keeps a session through the other leaf of its pair. A new
+	// value in the Secret every peer reads is the exception: calico-node takes it for every peer
+	// the moment the Secret changes, so name a new Secret instead. Zero applies in one wave and
+	// removes at once after adding.
 	Handover time.Duration
 	// RotatePassword sends Password to the leaves' existing peer templates too. Leave it off in
 	// normal runs: the switches never read the password back, so without it a plan sends the
@@ -502,8 +506,8 @@ func (r *Report) String() string {
 //  2. Node labels and annotations (per-pair BGPPeers select on them);
 //  3. Calico creates and updates, so new peers appear only once the leaves expect them;
 //  4. with Handover set, when the plan removes anything: waiting until every session of the
-//     design is Established on both ends (WaitEstablished), so nothing is removed while its
-//     replacement is still coming up;
+//     design is Established on both ends and has settled (see Syncer.Handover), so nothing is
+//     removed while its replacement is still coming up;
 //  5. Calico deletes (BGPPeers and other objects the design no longer has), so no node keeps a
 //     session to a neighbor the leaves are about to remove;
 //  6. every switch's removals, one POST each;
@@ -532,7 +536,7 @@ func (s *Syncer) Apply(ctx context.Context, p *Plan) (*Report, error) {
 	resets := p.resetsOf()
 	for w := range waves.count {
 		var before map[string]time.Time
-		if s.Handover > 0 && waves.count > 1 {
+		if s.Handover > 0 {
 			var err error
 			if before, err = s.flaps(ctx, p.intent); err != nil {
 				return rep, fmt.Errorf("nxcalico: reading the sessions before wave %d of %d (%s): %w", w+1, waves.count, changedSoFar(rep), err)
@@ -569,8 +573,8 @@ func (s *Syncer) Apply(ctx context.Context, p *Plan) (*Report, error) {
 		if s.Handover > 0 && (!last || removals != nil || len(breaks) > 0) {
 			if err := s.handover(ctx, p.intent, waves.upTo(w), waves.only(w), resets, before); err != nil {
 				s.emit(Step{Side: "calico", What: "failed", Err: err})
-				return rep, fmt.Errorf("nxcalico: the design's additions are applied (%s) but its sessions are not all Established after the handover of %s, so nothing more was changed; once they are up, plan and apply again to finish: %w",
-					changedSoFar(rep), s.Handover, err)
+				return rep, fmt.Errorf("nxcalico: wave %d of %d is applied (%s) but its sessions are not all Established after the handover of %s, so nothing more was changed; once they are up, plan and apply again to finish (or apply the previous design to roll back): %w",
+					w+1, waves.count, changedSoFar(rep), s.Handover, err)
 			}
 			s.emit(Step{Side: "calico", What: "established", Detail: fmt.Sprintf("wave %d of %d: every session it brings is up", w+1, waves.count)})
 		}
@@ -587,7 +591,9 @@ func (s *Syncer) Apply(ctx context.Context, p *Plan) (*Report, error) {
 	}
 
 	var err error
-	rep.LeavesRemoved, err = s.applyLeaves(ctx, breaks, p.leafOpts, true)
+	// The removals carry no password: the additions sent it (a plan with RotateSecrets or
+	// ClearSecrets would send it again and never be only the planned removals).
+	rep.LeavesRemoved, err = s.applyLeaves(ctx, breaks, nil, true)
 	if err != nil {
 		return rep, fmt.Errorf("nxcalico: removing from the leaves stopped the run (%s; %s): %w", changedSoFar(rep), then, err)
 	}

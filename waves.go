@@ -2,6 +2,7 @@ package nxcalico
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/netip"
 	"reflect"
@@ -125,14 +126,20 @@ func (ws waveSet) upTo(w int) map[string]bool {
 // the other path away.
 const handoverSettle = 3 * time.Second
 
+// resetGrace is how long a handover waits to see a session it expects to be reset go down or
+// flap; a session still up after that was not reset (a switch that takes a repeated setting
+// without a reset) or was reset between two readings by a switch that gives no lastFlapTs.
+const resetGrace = 6 * time.Second
+
 // handover waits up to Handover until every session of in with one of leaves (all when nil) is
 // Established on both ends and has settled. A session that was down when the wait began, or that
 // the plan resets (see resetsOf) on the wave's own leaves (all when nil), counts only once it came
 // up again — seen down and then up, or its lastFlapTs differs from the one in before (the
 // reading taken before the wave) — and stayed up for handoverSettle: a reading from before the
 // reset, or a session without its routes yet, would otherwise let the next step take the other
-// leaf of the pair too.
+// leaf of the pair too. A session expected to reset that stays up resetGrace counts as it is.
 func (s *Syncer) handover(ctx context.Context, in *design.Intent, leaves, wave map[string]bool, resets func(SessionState) bool, before map[string]time.Time) error {
+	begun := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, s.Handover)
 	defer cancel()
 	t := time.NewTicker(min(bgp.DefaultPoll, 250*time.Millisecond))
@@ -173,7 +180,9 @@ func (s *Syncer) handover(ctx context.Context, in *design.Intent, leaves, wave m
 				}
 				if p.upSince.IsZero() {
 					if !p.sawDown && st.LeafFlap.Equal(before[key]) {
-						down = append(down, key+" (not yet seen reset)")
+						if now.Sub(begun) < resetGrace {
+							down = append(down, key+" (not yet seen reset)")
+						}
 						continue
 					}
 					p.upSince = now
@@ -193,7 +202,11 @@ func (s *Syncer) handover(ctx context.Context, in *design.Intent, leaves, wave m
 				return fmt.Errorf("reading the sessions: %w", err)
 			}
 			slices.Sort(down)
-			return fmt.Errorf("%d sessions not Established (%s): %w", len(down), strings.Join(down, ", "), ctx.Err())
+			werr := fmt.Errorf("%d sessions not Established (%s): %w", len(down), strings.Join(down, ", "), ctx.Err())
+			if err != nil && !bgp.CutShort(ctx, err) {
+				werr = errors.Join(werr, fmt.Errorf("the last reading failed: %w", err))
+			}
+			return werr
 		case <-t.C:
 		}
 	}
@@ -258,8 +271,8 @@ func mergeResults(a, b *calico.Result) *calico.Result {
 
 // Outages lists the nodes of the plan's design that keep no session while it is applied: every
 // leaf of their pair gains their neighbor while another leaf loses it (the node moves to another
-// pair, or both leaves of its pair are replaced at once). Apply refuses such a plan unless the
-// Syncer allows an outage.
+// pair, or both leaves of its pair are replaced at once). Syncer.Plan refuses such a plan unless
+// the Syncer allows an outage.
 func (p *Plan) Outages() []string {
 	created := map[string]map[netip.Addr]bool{} // leaf -> node addresses it gains
 	lost := map[netip.Addr][]string{}           // node address -> leaves that lose it

@@ -241,7 +241,7 @@ func (l *Lab) Change(ctx context.Context, c Change, o ChangeOptions) (*ChangeRes
 	if err != nil {
 		return nil, err
 	}
-	res.Resets = resets(beforeSessions, afterSessions, excusedNodes)
+	res.Resets = resets(beforeSessions, afterSessions)
 	res.Unannounced = unannounced(res.Resets, res.PlanResets)
 	if res.Err == nil {
 		co := CheckOptions{Settle: o.Settle, Only: []string{CheckSessions, CheckRoutes, CheckPackets, CheckPodRoutes}}
@@ -460,8 +460,9 @@ func (l *Lab) leafSessions(ctx context.Context, to *design.Intent) (map[string]f
 }
 
 // resets lists the sessions established before and present after that went down in between
-// (FRR counts every transition to Established), leaving out excused nodes' sessions.
-func resets(before, after map[string]frr.Neighbor, excused map[string]bool) []string {
+// (FRR counts every transition to Established). An excused node's sessions are to other
+// addresses or leaves after the change, so they are not among them.
+func resets(before, after map[string]frr.Neighbor) []string {
 	var out []string
 	for key, b := range before {
 		a, ok := after[key]
@@ -477,7 +478,6 @@ func resets(before, after map[string]frr.Neighbor, excused map[string]bool) []st
 		}
 		out = append(out, fmt.Sprintf("%s (%s)", key, why))
 	}
-	_ = excused // an excused node's sessions are to other addresses or leaves after the change
 	slices.Sort(out)
 	return out
 }

@@ -39,6 +39,10 @@ type Leaf struct {
 	daemons *frr.Daemons
 	fabric  frr.Options
 
+	// applyMu makes the applies of one leaf (a commit, new fabric peers) one at a time, each
+	// from the front's current tree.
+	applyMu sync.Mutex
+
 	mu        sync.Mutex
 	neighbors map[netip.Addr]frr.Neighbor // the last reading of FRR's sessions
 	applied   int                         // configurations applied
@@ -87,7 +91,11 @@ func (lf *Leaf) Applied() int {
 }
 
 // Leaf returns the running leaf of that name, or nil.
-func (l *Lab) Leaf(name string) *Leaf { return l.leaves[name] }
+func (l *Lab) Leaf(name string) *Leaf {
+	l.shapeMu.RLock()
+	defer l.shapeMu.RUnlock()
+	return l.leaves[name]
+}
 
 // Credentials returns the NX-API credentials of the lab's leaves.
 func (l *Lab) Credentials() nxos.Credentials {
@@ -233,6 +241,8 @@ func (lf *Leaf) setFabricPeers(ctx context.Context, l *Lab, peers []netip.Addr) 
 // apply translates the leaf's DME tree and applies it to its FRR; failures are kept (Err) and
 // logged, never sent back to the NX-API client: the switch took the configuration.
 func (lf *Leaf) apply(ctx context.Context, l *Lab, tree *dme.Object) {
+	lf.applyMu.Lock()
+	defer lf.applyMu.Unlock()
 	lf.mu.Lock()
 	stopped := lf.stopped
 	lf.mu.Unlock()

@@ -163,13 +163,15 @@ func (t *Topology) build(ctx context.Context, portsUp bool) error {
 	return nil
 }
 
-// leafLines is leaf i's iproute2 batch; with portsUp its ports to the nodes come up. Ports in
-// moved exist already (cables taken over from a leaf that left): they join the bridge.
+// leafLines is leaf i's iproute2 batch; with portsUp (a lab without daemons) its loopback
+// addresses are set and its ports to the nodes come up. Ports in moved exist already (cables
+// taken over from a leaf that left): they join the bridge.
 func (t *Topology) leafLines(i int, portsUp bool, moved map[string]bool) []string {
 	l := &t.Leaves[i]
 	lines := []string{"link set lo up"}
+	// With daemons, the loopback addresses come with the leaf's configuration (syncLoopbacks).
 	for _, p := range []string{prefixString(l.Loopback.IPv4), prefixString(l.Loopback.IPv6)} {
-		if p != "" {
+		if p != "" && portsUp {
 			lines = append(lines, "addr add "+p+" dev lo")
 		}
 	}

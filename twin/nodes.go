@@ -321,7 +321,7 @@ func (l *Lab) reportStatus(ctx context.Context) error {
 	var errs []error
 	for i := range list.Items {
 		cns := &list.Items[i]
-		n := l.nodes[cns.Spec.Node]
+		n := l.Node(cns.Spec.Node)
 		if n == nil {
 			continue
 		}

@@ -92,6 +92,12 @@ func (f *flow) stop(ctx context.Context) (sent, lost int, first, last time.Time)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.sent == 0 {
+		// Killed before its summary: count up to the last answer.
+		for seq := range f.received {
+			f.sent = max(f.sent, seq+1)
+		}
+	}
 	sent = f.sent - 1
 	for seq := 1; seq <= sent; seq++ {
 		if !f.received[seq] {

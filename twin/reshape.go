@@ -29,10 +29,11 @@ import (
 // FRR and NX-API front, empty as a switch out of the box, and fabric sessions to every leaf) and
 // of new nodes (BIRD starts once the cluster has their Node), links from new leaves and pairs to
 // their nodes, new node addresses, and the node routes next adds. (A leaf's loopback addresses
-// are its configuration's, set when the configuration arrives.) Nothing is removed
+// and whether its ports forward follow its configuration: a new leaf has neither until it is
+// configured.) Nothing is removed
 // and no running daemon is restarted. It fails when a Grow is pending (call Shrink first) or when
-// next cannot be built; on failure what was added is left for Close (or the next Shrink) to
-// remove.
+// next cannot be built; on failure the lab holds what was added so far and takes no other Grow:
+// Close it.
 func (l *Lab) Grow(ctx context.Context, next *design.Intent) error {
 	if l.opts.TopologyOnly {
 		return errors.New("twin: Grow: the lab runs no daemons (TopologyOnly)")
@@ -309,13 +310,6 @@ func (l *Lab) Shrink(ctx context.Context) error {
 
 	l.shapeMu.Lock()
 	l.Topology, l.intent, l.next, l.nextIntent = nt, next, nil, nil
-	for i := range nt.Leaves {
-		if lf := l.leaves[nt.Leaves[i].Name]; lf != nil {
-			lf.mu.Lock()
-			lf.NS = &nt.Leaves[i]
-			lf.mu.Unlock()
-		}
-	}
 	for i := range nt.Nodes {
 		if n := l.nodes[nt.Nodes[i].Name]; n != nil {
 			n.mu.Lock()

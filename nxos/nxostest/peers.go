@@ -129,10 +129,12 @@ func (s *Server) syncPeers(t *tree) {
 			}
 			// NX-OS resets a session whose remote AS, update source, password, local AS or
 			// template changes (its own or its template's): the simulated remote side comes
-			// back at once, so the reset shows only as a fresh lastFlapTs.
+			// back at once, so the reset shows only as a fresh lastFlapTs. A session whose
+			// state comes from a live peer (SetPeerStateFunc) flaps when that peer says so.
 			sig := sessionSig(peer, templates[peer.attrs["peerImp"]])
 			sigKey := peerKey(vrf, addr)
-			if old, ok := s.sessionSigs[sigKey]; ok && old != sig && ent.attrs["operSt"] == Established {
+			_, live := s.liveState(vrf, addr)
+			if old, ok := s.sessionSigs[sigKey]; ok && old != sig && ent.attrs["operSt"] == Established && !live {
 				ent.attrs["prevOperSt"] = "idle"
 				ent.attrs["lastFlapTs"] = now.UTC().Format(flapLayout)
 			}
