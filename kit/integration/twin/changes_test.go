@@ -65,7 +65,7 @@ func runSuite(t *testing.T, d *design.Design, tag string) {
 			// fabric's paths; the routes themselves stay.
 			allowed := 0
 			if strings.Contains(c.Name, "leaf is replaced") && len(c.To.Pairs) > 1 {
-				allowed = 20
+				allowed = 40 // 2 s at 20 packets a second: a blip, not an outage
 			}
 			clean := r.Clean() || (r.Err == nil && len(r.LostRoutes) == 0 && len(r.Unannounced) == 0 && r.Lost <= allowed &&
 				(r.Report == nil || r.Report.Passed()))
