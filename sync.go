@@ -369,33 +369,36 @@ func (s *Syncer) Plan(ctx context.Context, in *design.Intent) (*Plan, error) {
 	return p, nil
 }
 
-// passwordRefChanges reports whether the plan gives a BGPPeer that exists another password
-// reference than it has (none before included).
-func passwordRefChanges(p *calico.Plan) bool {
+// peerPasswordUpdate is a BGPPeer a Calico plan updates with another password reference.
+type peerPasswordUpdate struct{ cur, after *v3.BGPPeer }
+
+// passwordUpdates lists the BGPPeers p updates with another password reference (none before or
+// after included).
+func passwordUpdates(p *calico.Plan) []peerPasswordUpdate {
+	if p == nil {
+		return nil
+	}
+	var out []peerPasswordUpdate
 	for _, ch := range p.Changes {
-		if ch.Action != change.Update {
-			continue
-		}
 		cur, ok := ch.Current.(*v3.BGPPeer)
 		after, ok2 := ch.After.(*v3.BGPPeer)
-		if ok && ok2 && after.Spec.Password != nil && !reflect.DeepEqual(cur.Spec.Password, after.Spec.Password) {
-			return true
+		if ch.Action == change.Update && ok && ok2 && !reflect.DeepEqual(cur.Spec.Password, after.Spec.Password) {
+			out = append(out, peerPasswordUpdate{cur, after})
 		}
 	}
-	return false
+	return out
+}
+
+// passwordRefChanges reports whether the plan gives a BGPPeer that exists a password reference
+// other than the one it has.
+func passwordRefChanges(p *calico.Plan) bool {
+	return slices.ContainsFunc(passwordUpdates(p), func(u peerPasswordUpdate) bool { return u.after.Spec.Password != nil })
 }
 
 // passwordRefRemoved reports whether the plan takes its password reference from a BGPPeer that
 // has one.
 func passwordRefRemoved(p *calico.Plan) bool {
-	for _, ch := range p.Changes {
-		cur, ok := ch.Current.(*v3.BGPPeer)
-		after, ok2 := ch.After.(*v3.BGPPeer)
-		if ch.Action == change.Update && ok && ok2 && cur.Spec.Password != nil && after.Spec.Password == nil {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(passwordUpdates(p), func(u peerPasswordUpdate) bool { return u.after.Spec.Password == nil })
 }
 
 // targets are the fleet's targets for the leaves, with their plans when they have one.
@@ -790,14 +793,8 @@ func (p *Plan) Resets() []string {
 			out = append(out, l.config.Leaf+": "+r.String())
 		}
 	}
-	if p.calico != nil {
-		for _, ch := range p.calico.Changes {
-			cur, ok := ch.Current.(*v3.BGPPeer)
-			after, ok2 := ch.After.(*v3.BGPPeer)
-			if ch.Action == change.Update && ok && ok2 && !reflect.DeepEqual(cur.Spec.Password, after.Spec.Password) {
-				out = append(out, fmt.Sprintf("calico: BGPPeer %s (%s): its password changes", after.Name, after.Spec.PeerIP))
-			}
-		}
+	for _, u := range passwordUpdates(p.calico) {
+		out = append(out, fmt.Sprintf("calico: BGPPeer %s (%s): its password changes", u.after.Name, u.after.Spec.PeerIP))
 	}
 	return out
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -239,15 +238,9 @@ func (p *Plan) resetsOf() func(SessionState) bool {
 		}
 	}
 	peerSide := map[netip.Addr]bool{}
-	if p.calico != nil {
-		for _, ch := range p.calico.Changes {
-			cur, ok := ch.Current.(*v3.BGPPeer)
-			after, ok2 := ch.After.(*v3.BGPPeer)
-			if ch.Action == change.Update && ok && ok2 && !reflect.DeepEqual(cur.Spec.Password, after.Spec.Password) {
-				if a, err := netip.ParseAddr(after.Spec.PeerIP); err == nil {
-					peerSide[a] = true
-				}
-			}
+	for _, u := range passwordUpdates(p.calico) {
+		if a, err := netip.ParseAddr(u.after.Spec.PeerIP); err == nil {
+			peerSide[a] = true
 		}
 	}
 	return func(st SessionState) bool {

@@ -173,9 +173,14 @@ func (l *Lab) startLeaves(ctx, bg context.Context) error {
 func (l *Lab) leafList() []*Leaf {
 	l.shapeMu.RLock()
 	defer l.shapeMu.RUnlock()
-	out := make([]*Leaf, 0, len(l.leaves))
-	for _, name := range slices.Sorted(maps.Keys(l.leaves)) {
-		out = append(out, l.leaves[name])
+	return byName(l.leaves)
+}
+
+// byName returns the values of m ordered by key.
+func byName[T any](m map[string]T) []T {
+	out := make([]T, 0, len(m))
+	for _, name := range slices.Sorted(maps.Keys(m)) {
+		out = append(out, m[name])
 	}
 	return out
 }

@@ -83,11 +83,7 @@ func (l *Lab) Node(name string) *Node {
 func (l *Lab) nodeList() []*Node {
 	l.shapeMu.RLock()
 	defer l.shapeMu.RUnlock()
-	out := make([]*Node, 0, len(l.nodes))
-	for _, name := range slices.Sorted(maps.Keys(l.nodes)) {
-		out = append(out, l.nodes[name])
-	}
-	return out
+	return byName(l.nodes)
 }
 
 // startNodes starts the watcher that configures every node's BIRD from the cluster and reports

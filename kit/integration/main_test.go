@@ -155,3 +155,18 @@ func deletesNeighbor(body []byte) bool {
 	}
 	return walk(root, "")
 }
+
+// startApplied starts a lab of in and brings it to in with the lab's Syncer.
+func startApplied(t *testing.T, ctx context.Context, in *design.Intent) *lab.Lab {
+	t.Helper()
+	env := startLab(t, in)
+	s := env.Syncer()
+	p, err := s.Plan(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Apply(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	return env
+}

@@ -16,15 +16,7 @@ import (
 func TestPlanRefusesAnOutage(t *testing.T) {
 	ctx := testCtx(t)
 	before := derive(t, designtest.TwoPairs())
-	env := startLab(t, before)
-	first := env.Syncer()
-	p, err := first.Plan(ctx, before)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := first.Apply(ctx, p); err != nil {
-		t.Fatal(err)
-	}
+	env := startApplied(t, ctx, before)
 
 	moved := designtest.TwoPairs()
 	for i := range moved.Cluster.Nodes {
@@ -34,7 +26,7 @@ func TestPlanRefusesAnOutage(t *testing.T) {
 	}
 	after := derive(t, moved)
 	s := syncerFor(env, after)
-	_, err = s.Plan(ctx, after)
+	_, err := s.Plan(ctx, after)
 	if err == nil {
 		t.Fatal("Plan accepted moving node03 to the other pair without AllowOutage")
 	}

@@ -16,15 +16,7 @@ import (
 func TestRetiredPair(t *testing.T) {
 	ctx := testCtx(t)
 	before := derive(t, designtest.TwoPairs())
-	env := startLab(t, before)
-	first := env.Syncer()
-	p, err := first.Plan(ctx, before)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := first.Apply(ctx, p); err != nil {
-		t.Fatal(err)
-	}
+	env := startApplied(t, ctx, before)
 	for _, leaf := range []string{"Leaf2103", "Leaf2104"} {
 		if env.Sims[leaf].Get("sys/bgp/inst/dom-vrf-001/peer-[192.168.1.14]") == nil {
 			t.Fatalf("%s was not configured for node03", leaf)
