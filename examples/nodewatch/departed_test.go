@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -64,6 +66,10 @@ func TestRetiredLeaves(t *testing.T) {
 	// Both pairs in step first.
 	a := start(newTestReconciler(t, env, base, "replica-a", "nodewatch-retire"))
 	eventually(t, 10*time.Second, "both pairs in step", func() (bool, string) { return inStep(env, w) })
+	eventually(t, 10*time.Second, "the first replica's pass done", func() (bool, string) {
+		h := a.r.history()
+		return len(h) > 0 && h[0].Err == nil, fmt.Sprint(h)
+	})
 	if err := a.shutdown(t); err != nil {
 		t.Fatal(err)
 	}
@@ -117,9 +123,11 @@ func TestRetiredLeaves(t *testing.T) {
 			t.Errorf("%s neighbors %v, want %v", l, got, want)
 		}
 	}
-	ev := eventOn(t, env, "Lease", "nodewatch-retire", reasonLeafApplied)
-	if ev.Message == "" {
-		t.Error("no LeafApplied event on the Lease")
+	for _, l := range rack2Leaves {
+		ev := eventSaying(t, env, "Lease", "nodewatch-retire", reasonLeafApplied, "retired leaf "+l+", removals: applied")
+		if !strings.Contains(ev.Message, "deleted") || strings.Contains(ev.Message, " 0 deleted") {
+			t.Errorf("retired %s: event %q, want the objects it deleted", l, ev.Message)
+		}
 	}
 	t.Logf("retired in the first pass: %v", first.Leaves)
 }

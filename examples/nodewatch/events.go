@@ -76,11 +76,15 @@ func errorKind(err error) string {
 	return "other"
 }
 
-// reportText summarises what Apply did to one leaf, for its Event: counts only, never a value.
-func leafText(l nxos.Result, pair string) (eventType, reason, msg string) {
+// leafText summarises what Apply did to one leaf, for its Event: counts only, never a value.
+// removals marks the result of the leaf's removals, which Apply makes last.
+func leafText(l nxos.Result, pair string, removals bool) (eventType, reason, msg string) {
 	where := fmt.Sprintf("leaf %s (pair %s)", l.Switch, pair)
 	if pair == "" {
 		where = fmt.Sprintf("retired leaf %s", l.Switch)
+	}
+	if removals {
+		where += ", removals"
 	}
 	switch {
 	case l.Err != nil:

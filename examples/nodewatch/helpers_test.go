@@ -229,8 +229,14 @@ func skippedCode(p pass, node string) design.Code {
 // (Events on cluster-scoped objects are in the default namespace, the Lease's in leaseNS).
 func eventOn(t *testing.T, env *lab.Lab, kind, name, reason string) corev1.Event {
 	t.Helper()
+	return eventSaying(t, env, kind, name, reason, "")
+}
+
+// eventSaying is eventOn for the latest such Event whose message contains text.
+func eventSaying(t *testing.T, env *lab.Lab, kind, name, reason, text string) corev1.Event {
+	t.Helper()
 	var found corev1.Event
-	eventually(t, 5*time.Second, "Event "+reason+" on "+kind+" "+name, func() (bool, string) {
+	eventually(t, 5*time.Second, fmt.Sprintf("Event %s on %s %s saying %q", reason, kind, name, text), func() (bool, string) {
 		var seen []string
 		for _, ns := range []string{"default", leaseNS} {
 			list, err := env.Core.CoreV1().Events(ns).List(context.Background(), metav1.ListOptions{})
@@ -240,7 +246,7 @@ func eventOn(t *testing.T, env *lab.Lab, kind, name, reason string) corev1.Event
 			for _, e := range list.Items {
 				seen = append(seen, e.InvolvedObject.Kind+"/"+e.InvolvedObject.Name+" "+e.Reason)
 				if e.InvolvedObject.Kind == kind && e.InvolvedObject.Name == name && e.Reason == reason &&
-					(found.Name == "" || e.LastTimestamp.After(found.LastTimestamp.Time)) {
+					strings.Contains(e.Message, text) && (found.Name == "" || e.LastTimestamp.After(found.LastTimestamp.Time)) {
 					found = e
 				}
 			}

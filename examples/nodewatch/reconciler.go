@@ -424,11 +424,12 @@ func (r *reconciler) sync(ctx context.Context, lister listersv1.NodeLister, in *
 }
 
 // reportApplied counts and reports what Apply did: per leaf an Event on the Nodes of its pair
-// that caused the change (on the Lease when none did), the Calico objects on the Lease, and the
-// Nodes labelled on themselves.
+// that caused the change (on the Lease when none did), for its additions and, apart, for its
+// removals (retired leaves have only those), the Calico objects on the Lease, and the Nodes
+// labelled on themselves.
 func (r *reconciler) reportApplied(rep *nxcalico.Report, pairOf map[string]string, cause map[string][]*corev1.Node) {
 	m := r.metrics()
-	for _, l := range rep.Leaves {
+	for i, l := range slices.Concat(rep.Leaves, rep.LeavesRemoved) {
 		switch {
 		case l.Err != nil || l.Restored:
 			m.switches.WithLabelValues(l.Switch, "failed").Inc()
@@ -441,7 +442,7 @@ func (r *reconciler) reportApplied(rep *nxcalico.Report, pairOf map[string]strin
 		default:
 			continue // unchanged, or not started because another leaf failed
 		}
-		typ, reason, msg := leafText(l, pairOf[l.Switch])
+		typ, reason, msg := leafText(l, pairOf[l.Switch], i >= len(rep.Leaves))
 		if on := cause[pairOf[l.Switch]]; len(on) > 0 {
 			for _, n := range on {
 				r.event(nodeRef(n), typ, reason, "%s", msg)
