@@ -8,6 +8,7 @@ import (
 
 	"github.com/nxcalico/nxcalico/calico"
 	"github.com/nxcalico/nxcalico/design"
+	"github.com/nxcalico/nxcalico/node"
 	"github.com/nxcalico/nxcalico/nxos"
 )
 
@@ -65,7 +66,7 @@ func Artifacts(in *design.Intent, opts nxos.RenderOptions) ([]Artifact, error) {
 		if err := fileName("node", n.Name); err != nil {
 			return nil, err
 		}
-		out = append(out, Artifact{filepath.Join("nodes", n.Name+".sh"), []byte(calico.NodeScript(n))})
+		out = append(out, Artifact{filepath.Join("nodes", n.Name+".sh"), []byte(node.Script(n))})
 	}
 	out = append(out, Artifact{"topology.mmd", []byte(in.Mermaid())})
 	return out, nil

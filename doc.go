@@ -15,11 +15,12 @@
 //	                               │ design.Derive (pure)
 //	                               ▼
 //	                         design.Intent ─► nxos.Render  ─► DME objects, NX-OS CLI ─► nxos.Client
-//	                                       └► calico.Render ─► projectcalico.org/v3 objects ─► calico.Client
+//	                                       ├► calico.Render ─► projectcalico.org/v3 objects ─► calico.Client
+//	                                       └► node.Patches, node.Script ─► Node labels, node routes ─► node.Client
 //
 // Package addressing holds the IP plan primitives, package design the typed model, its strict YAML
-// form, cross-side validation and the derived intent; packages nxos and calico render and apply each
-// side. Their test kits, nxos/nxostest (an NX-API REST simulator) and kit/calicotest (a real
+// form, cross-side validation and the derived intent; packages nxos, calico and node render and
+// apply each side: the switches, Calico's objects, and the nodes themselves. Their test kits, nxos/nxostest (an NX-API REST simulator) and kit/calicotest (a real
 // Kubernetes API server with Calico's CRDs, in-process), let programs that use the SDK be tested
 // without a switch or a cluster.
 package nxcalico

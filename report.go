@@ -2,7 +2,6 @@ package nxcalico
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/nxcalico/nxcalico/change"
@@ -40,19 +39,9 @@ func (p *Plan) String() string {
 			b.WriteString("\n")
 		}
 	}
-	if len(p.nodes) > 0 {
-		fmt.Fprintf(&b, "\nNodes: %d to label\n", len(p.nodes))
-		for _, n := range p.nodes {
-			keys := make([]string, 0, len(n.Labels)+len(n.Annotations))
-			for k, v := range n.Labels {
-				keys = append(keys, k+"="+v)
-			}
-			for k, v := range n.Annotations {
-				keys = append(keys, k+"="+v)
-			}
-			sort.Strings(keys)
-			fmt.Fprintf(&b, "~ node/%s %s\n", n.Node, strings.Join(keys, " "))
-		}
+	if !p.nodes.Empty() {
+		b.WriteString("\n")
+		b.WriteString(p.nodes.String())
 	}
 	return b.String()
 }
@@ -77,8 +66,8 @@ func (p *Plan) Summary() string {
 			fmt.Fprintf(&b, "  %s %s\n", ch.Action, ch.Object)
 		}
 	}
-	if len(p.nodes) > 0 {
-		fmt.Fprintf(&b, "%-9s ~%d (labels and annotations)\n", "nodes", len(p.nodes))
+	if !p.nodes.Empty() {
+		fmt.Fprintf(&b, "%-9s ~%d (labels and annotations)\n", "nodes", len(p.nodes.Changes))
 	}
 	return b.String()
 }

@@ -13,12 +13,11 @@ import (
 	"time"
 
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/kubernetes"
 
 	"github.com/nxcalico/nxcalico/calico"
 	"github.com/nxcalico/nxcalico/change"
 	"github.com/nxcalico/nxcalico/design"
+	"github.com/nxcalico/nxcalico/node"
 	"github.com/nxcalico/nxcalico/nxos"
 )
 
@@ -35,10 +34,10 @@ type Syncer struct {
 	Retired map[string]*nxos.Client
 	// Calico reaches the cluster's Calico API.
 	Calico *calico.Client
-	// Nodes, when set, receives the Node labels and annotations that per-pair BGPPeers select on
-	// and that Calico's Kubernetes datastore reads (projectcalico.org/IPv4Address, …). Leave it
-	// nil when something else manages Nodes.
-	Nodes kubernetes.Interface
+	// Nodes, when set, plans and applies the Node labels and annotations that per-pair BGPPeers
+	// select on and that Calico's Kubernetes datastore reads (projectcalico.org/IPv4Address, …;
+	// see node.Patches). Leave it nil when something else manages Nodes.
+	Nodes *node.Client
 	// Password is the BGP password when the design names a password secret (see ReadPassword).
 	// It reaches the leaves only inside the POST body and Calico only as a secretKeyRef.
 	Password design.Secret
@@ -94,7 +93,7 @@ type Plan struct {
 	intent *design.Intent
 	leaves []leafPlan // ordered by switch name
 	calico *calico.Plan
-	nodes  []calico.NodePatch
+	nodes  *node.Plan // nil without a Nodes client
 	made   choices
 	// leafOpts are the options the leaf plans were made with: sending the password to existing
 	// templates (RotatePassword, or the Calico peers change password reference), or clearing it
@@ -112,7 +111,7 @@ type leafPlan struct {
 type choices struct {
 	switches, retired []string // sorted leaf names
 	calico            *calico.Client
-	nodes             kubernetes.Interface
+	nodes             *node.Client
 	password          design.Secret
 	rotate, outage    bool
 }
@@ -184,9 +183,16 @@ func (p *Plan) Leaf(name string) *nxos.Plan {
 // Calico is the plan of the cluster's Calico objects.
 func (p *Plan) Calico() *calico.Plan { return p.calico }
 
-// Nodes returns the Node label and annotation patches that change something; empty when the
-// Syncer has no Nodes client or every node already carries them. The slice is the caller's.
-func (p *Plan) Nodes() []calico.NodePatch { return slices.Clone(p.nodes) }
+// Nodes returns the plan of the Node labels and annotations (the patches that change something),
+// nil when the Syncer has no Nodes client. The plan is the caller's copy.
+func (p *Plan) Nodes() *node.Plan {
+	if p.nodes == nil {
+		return nil
+	}
+	c := *p.nodes
+	c.Changes = slices.Clone(c.Changes)
+	return &c
+}
 
 // Empty reports whether the plan changes nothing anywhere.
 func (p *Plan) Empty() bool {
@@ -195,7 +201,7 @@ func (p *Plan) Empty() bool {
 			return false
 		}
 	}
-	return (p.calico == nil || p.calico.Empty()) && len(p.nodes) == 0
+	return p.calico.Empty() && p.nodes.Empty()
 }
 
 // Counts returns how many objects the plan creates, updates and deletes across all switches and
@@ -205,11 +211,10 @@ func (p *Plan) Counts() (create, update, del int) {
 		c, u, d := l.plan.Counts()
 		create, update, del = create+c, update+u, del+d
 	}
-	if p.calico != nil {
-		c, u, d := p.calico.Counts()
-		create, update, del = create+c, update+u, del+d
-	}
-	return create, update + len(p.nodes), del
+	c, u, d := p.calico.Counts()
+	create, update, del = create+c, update+u, del+d
+	c, u, d = p.nodes.Counts()
+	return create + c, update + u, del + d
 }
 
 func (s *Syncer) logger() *slog.Logger {
@@ -360,11 +365,11 @@ func (s *Syncer) Plan(ctx context.Context, in *design.Intent) (*Plan, error) {
 			strings.Join(out, "; "))
 	}
 	if s.Nodes != nil {
-		p.nodes, err = nodeChanges(ctx, s.Nodes, calico.NodePatches(in))
+		p.nodes, err = s.Nodes.Plan(ctx, in)
 		if err != nil {
 			return nil, fmt.Errorf("nxcalico: planning node labels: %w", err)
 		}
-		s.emit(Step{Side: "nodes", What: "planned", Detail: fmt.Sprintf("%d to label", len(p.nodes))})
+		s.emit(Step{Side: "nodes", What: "planned", Detail: fmt.Sprintf("%d to label", len(p.nodes.Changes))})
 	}
 	return p, nil
 }
@@ -412,45 +417,6 @@ func (s *Syncer) targets(leaves []leafPlan) []nxos.Target {
 		ts[i] = nxos.Target{Name: l.config.Leaf, Client: client, Config: l.config, Plan: l.plan}
 	}
 	return ts
-}
-
-// nodeChanges returns the patches that would change a node, reading all Nodes in one list. A node
-// the design names that does not exist is an error.
-func nodeChanges(ctx context.Context, core kubernetes.Interface, patches []calico.NodePatch) ([]calico.NodePatch, error) {
-	list, err := core.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
-	if err != nil {
-		return nil, err
-	}
-	byName := make(map[string]int, len(list.Items))
-	for i := range list.Items {
-		byName[list.Items[i].Name] = i
-	}
-	var changes []calico.NodePatch
-	var missing []string
-	for _, p := range patches {
-		i, ok := byName[p.Node]
-		if !ok {
-			missing = append(missing, p.Node)
-			continue
-		}
-		n := &list.Items[i]
-		if !containsAll(n.Labels, p.Labels) || !containsAll(n.Annotations, p.Annotations) {
-			changes = append(changes, p)
-		}
-	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("the design's nodes %s are not Kubernetes Nodes", strings.Join(missing, ", "))
-	}
-	return changes, nil
-}
-
-func containsAll(have, want map[string]string) bool {
-	for k, v := range want {
-		if got, ok := have[k]; !ok || got != v {
-			return false
-		}
-	}
-	return true
 }
 
 // Report is what Apply did.
@@ -551,15 +517,14 @@ func (s *Syncer) Apply(ctx context.Context, p *Plan) (*Report, error) {
 			return rep, fmt.Errorf("nxcalico: applying the leaves' additions stopped the run (%s; %s): %w", changedSoFar(rep), then, err)
 		}
 
-		if w == 0 && len(p.nodes) > 0 {
-			if err := s.Calico.ApplyNodes(ctx, s.Nodes, p.nodes); err != nil {
+		if w == 0 && !p.nodes.Empty() {
+			res, err := s.Nodes.Apply(ctx, p.nodes)
+			rep.Nodes = append(rep.Nodes, res.Updated...)
+			if err != nil {
 				s.emit(Step{Side: "nodes", What: "failed", Err: err})
 				return rep, fmt.Errorf("nxcalico: labelling nodes stopped the run (%s; %s): %w", changedSoFar(rep), then, err)
 			}
-			for _, n := range p.nodes {
-				rep.Nodes = append(rep.Nodes, n.Node)
-			}
-			s.emit(Step{Side: "nodes", What: "labelled", Detail: fmt.Sprintf("%d nodes", len(p.nodes))})
+			s.emit(Step{Side: "nodes", What: "labelled", Detail: fmt.Sprintf("%d nodes", len(res.Updated))})
 		}
 
 		if part := waves.calico(additions, w); part != nil {

@@ -29,7 +29,7 @@ func refOf(k *kind, obj Object) ObjectRef { return ObjectRef{Kind: k.name, Name:
 // complete. Fields lists the fields the server named, e.g. "spec.ipipMode". Err is the underlying
 // error, an *apierrors.StatusError when the server answered.
 type ObjectError struct {
-	Op     string // "plan" (the dry run), "apply", "delete", "status" (Status) or "patch" (ApplyNodes)
+	Op     string // "plan" (the dry run), "apply", "delete", or "status" (Status)
 	Object ObjectRef
 	Fields []string
 	Err    error

@@ -8,8 +8,6 @@ import (
 	"testing"
 
 	"github.com/nxcalico/nxcalico/internal/golden"
-
-	"sigs.k8s.io/yaml"
 )
 
 // update rewrites golden files instead of comparing with them: go test ./calico/ -run Golden -update
@@ -21,8 +19,8 @@ func checkGolden(t *testing.T, path string, got []byte) {
 	golden.File(t, path, got, *update, "go test ./calico/ -run Golden -update")
 }
 
-// renderFiles renders a design's golden files: calico.yaml, nodepatches.yaml and
-// nodes/<node>.sh, keyed by path relative to the design's golden directory.
+// renderFiles renders a design's golden file calico.yaml, keyed by path relative to the design's
+// golden directory. (The nodes' patches and scripts are the node package's.)
 func renderFiles(t *testing.T, name string) map[string][]byte {
 	t.Helper()
 	for _, rd := range renderDesigns {
@@ -38,15 +36,7 @@ func renderFiles(t *testing.T, name string) map[string][]byte {
 		if err != nil {
 			t.Fatalf("yaml: %v", err)
 		}
-		patches, err := yaml.Marshal(NodePatches(in))
-		if err != nil {
-			t.Fatal(err)
-		}
-		files := map[string][]byte{"calico.yaml": y, "nodepatches.yaml": patches}
-		for i := range in.Nodes {
-			files[filepath.Join("nodes", in.Nodes[i].Name+".sh")] = []byte(NodeScript(&in.Nodes[i]))
-		}
-		return files
+		return map[string][]byte{"calico.yaml": y}
 	}
 	t.Fatalf("no design %q", name)
 	return nil
@@ -73,16 +63,6 @@ func TestGolden(t *testing.T) {
 			slices.Sort(paths)
 			for _, p := range paths {
 				checkGolden(t, filepath.Join(dir, p), first[p])
-			}
-			if !*update {
-				// No stale node scripts: every golden script belongs to a node of the design.
-				stale, _ := filepath.Glob(filepath.Join(dir, "nodes", "*.sh"))
-				for _, s := range stale {
-					rel, _ := filepath.Rel(dir, s)
-					if _, ok := first[rel]; !ok {
-						t.Errorf("golden file %s belongs to no node of the design", s)
-					}
-				}
 			}
 		})
 	}

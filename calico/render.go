@@ -22,7 +22,7 @@ import (
 // The BGPPeers take one of two shapes. With shared loopbacks (every pair colored and using the same
 // loopback addresses) there is one global peer per loopback address, so the object count does not
 // grow with racks or nodes. Otherwise there is one peer per pair, leaf and family, selecting the
-// pair's nodes with `nxcalico.io/leaf-pair == '<pair>'` (see LeafPairLabel and NodePatches) and
+// pair's nodes with `nxcalico.io/leaf-pair == '<pair>'` (see node.LeafPairLabel and node.Patches) and
 // itself labelled with the pair.
 //
 // When the design names a BGP password Secret, the peers reference it with secretKeyRef (name and

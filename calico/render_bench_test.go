@@ -6,8 +6,8 @@ import (
 )
 
 // BenchmarkRender renders 500 racks (two leaves each) and 20,000 dual-stack nodes, with unique
-// and with shared loopbacks, reporting the object count. Node scripts and node patches, which grow
-// with the nodes, are measured separately.
+// and with shared loopbacks, reporting the object count. (The nodes' scripts and patches, which grow
+// with the nodes, are the node package's BenchmarkNodes.)
 func BenchmarkRender(b *testing.B) {
 	const racks, nodesPerRack = 500, 40
 	for _, c := range []struct {
@@ -43,24 +43,6 @@ func BenchmarkRender(b *testing.B) {
 				n = len(y)
 			}
 			b.ReportMetric(float64(n), "yaml-bytes")
-		})
-		if c.shared {
-			continue // the node side does not depend on the peering shape
-		}
-		b.Run("nodes/scripts", func(b *testing.B) {
-			for b.Loop() {
-				for i := range in.Nodes {
-					_ = NodeScript(&in.Nodes[i])
-				}
-			}
-			b.ReportMetric(float64(len(in.Nodes)), "nodes")
-		})
-		b.Run("nodes/patches", func(b *testing.B) {
-			var p []NodePatch
-			for b.Loop() {
-				p = NodePatches(in)
-			}
-			b.ReportMetric(float64(len(p)), "nodes")
 		})
 	}
 }

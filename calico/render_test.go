@@ -3,10 +3,12 @@ package calico
 import (
 	"bytes"
 	"fmt"
-	"github.com/nxcalico/nxcalico/design/designtest"
 	"net/netip"
 	"strings"
 	"testing"
+
+	"github.com/nxcalico/nxcalico/design/designtest"
+	"github.com/nxcalico/nxcalico/node"
 
 	"github.com/google/go-cmp/cmp"
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
@@ -249,8 +251,8 @@ func TestRenderPerPairPeersSelectTheirPair(t *testing.T) {
 		t.Errorf("%d peers belong to a pair, %d rendered", total, len(objs.BGPPeers))
 	}
 	for _, p := range objs.BGPPeers {
-		if want := strings.TrimSuffix(strings.TrimPrefix(p.Spec.NodeSelector, "nxcalico.io/leaf-pair == '"), "'"); p.Labels[LeafPairLabel] != want {
-			t.Errorf("%s: label %s=%q, want %q", p.Name, LeafPairLabel, p.Labels[LeafPairLabel], want)
+		if want := strings.TrimSuffix(strings.TrimPrefix(p.Spec.NodeSelector, "nxcalico.io/leaf-pair == '"), "'"); p.Labels[node.LeafPairLabel] != want {
+			t.Errorf("%s: label %s=%q, want %q", p.Name, node.LeafPairLabel, p.Labels[node.LeafPairLabel], want)
 		}
 		if p.Spec.ASNumber != 65000 || p.Spec.Node != "" || p.Spec.KeepOriginalNextHop || p.Spec.ReachableBy != "" || p.Spec.Password != nil {
 			t.Errorf("%s: spec %+v, want only peerIP, asNumber 65000 and nodeSelector", p.Name, p.Spec)
@@ -270,7 +272,7 @@ func TestRenderSharedLoopbackPeerCountIsIndependentOfScale(t *testing.T) {
 		}
 		for _, p := range objs.BGPPeers {
 			// Every node of the design, and no other node: the pair label is what the design sets.
-			if p.Spec.NodeSelector != DesignNodesSelector || p.Spec.Node != "" || p.Labels[LeafPairLabel] != "" {
+			if p.Spec.NodeSelector != DesignNodesSelector || p.Spec.Node != "" || p.Labels[node.LeafPairLabel] != "" {
 				t.Errorf("global peer %s does not select exactly the design's nodes: %+v %v", p.Name, p.Spec, p.Labels)
 			}
 		}

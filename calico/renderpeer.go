@@ -12,18 +12,19 @@ import (
 
 	"github.com/nxcalico/nxcalico/addressing"
 	"github.com/nxcalico/nxcalico/design"
+	"github.com/nxcalico/nxcalico/node"
 )
 
 // PairSelector is the BGPPeer nodeSelector that selects the nodes of one leaf pair:
 // nxcalico.io/leaf-pair == '<pair>'.
 func PairSelector(pair string) string {
-	return LeafPairLabel + " == '" + pair + "'"
+	return node.LeafPairLabel + " == '" + pair + "'"
 }
 
 // DesignNodesSelector is the nodeSelector of the peers every node of the design has (shared
 // loopbacks): the nodes labelled with a leaf pair, has(nxcalico.io/leaf-pair). A node the design
 // does not name carries no pair label, so it never peers with a leaf that does not expect it.
-const DesignNodesSelector = "has(" + LeafPairLabel + ")"
+const DesignNodesSelector = "has(" + node.LeafPairLabel + ")"
 
 // renderBGPPeers makes the BGPPeers of the cluster intent: a peer per shared loopback address
 // selecting every node of the design (DesignNodesSelector), or a peer per pair, leaf and family
@@ -82,7 +83,7 @@ func renderBGPPeers(c *design.ClusterIntent, gateway design.AnycastGateway, filt
 				peer.ObjectMeta = objectMeta(globalPeerName(p.Addr), c.Name)
 				peer.Spec.NodeSelector = DesignNodesSelector
 			} else {
-				peer.ObjectMeta = objectMeta(names[i], c.Name, LeafPairLabel, pair)
+				peer.ObjectMeta = objectMeta(names[i], c.Name, node.LeafPairLabel, pair)
 				peer.Spec.NodeSelector = PairSelector(pair)
 			}
 			if c.Reachability == design.ReachableBy {

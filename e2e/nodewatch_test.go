@@ -28,6 +28,7 @@ import (
 
 	"github.com/nxcalico/nxcalico/calico"
 	"github.com/nxcalico/nxcalico/design"
+	"github.com/nxcalico/nxcalico/node"
 	"github.com/nxcalico/nxcalico/nxos/nxostest"
 )
 
@@ -102,8 +103,8 @@ func TestNodewatchOnKubeAPIServer(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := n.Annotations[calico.IPv4AddressAnnotation]; got != "192.168.1.11/24" {
-			t.Errorf("node01 %s = %q, want 192.168.1.11/24", calico.IPv4AddressAnnotation, got)
+		if got := n.Annotations[node.IPv4AddressAnnotation]; got != "192.168.1.11/24" {
+			t.Errorf("node01 %s = %q, want 192.168.1.11/24", node.IPv4AddressAnnotation, got)
 		}
 		if peers := e.calicoObjects(t, "bgppeers"); len(peers) == 0 {
 			t.Error("no BGPPeer created")
@@ -321,7 +322,7 @@ current-context: e2e
 func (e *env) putNode(t *testing.T, name string, host int) {
 	t.Helper()
 	n := &corev1.Node{
-		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{calico.LeafPairLabel: "rack1"}},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{node.LeafPairLabel: "rack1"}},
 		Status: corev1.NodeStatus{Addresses: []corev1.NodeAddress{
 			{Type: corev1.NodeInternalIP, Address: fmt.Sprintf("192.168.1.%d", host)},
 			{Type: corev1.NodeInternalIP, Address: fmt.Sprintf("2001:192:168:1::%d", host)},

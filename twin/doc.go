@@ -13,7 +13,7 @@
 //     as on a switch; the leaf forwards;
 //   - a leaf's ports to its nodes forward once its configuration holds the gateway SVI: until
 //     then they have no carrier and the nodes send nothing there;
-//   - the node routes the design renders (calico.NodeScript) are installed per uplink: a route
+//   - the node routes the design renders (node.Script) are installed per uplink: a route
 //     to a leaf's loopback leaves through that leaf's uplink;
 //   - each node owns one IPAM block of every pool that selects it (a blackhole route) with one
 //     pod address on lo, and answers for one address of every service range;

@@ -17,6 +17,7 @@ import (
 
 	"github.com/nxcalico/nxcalico/addressing"
 	"github.com/nxcalico/nxcalico/calico"
+	"github.com/nxcalico/nxcalico/node"
 	"github.com/nxcalico/nxcalico/twin/bird"
 )
 
@@ -219,9 +220,9 @@ func (st *clusterState) birdNode(n *NodeNS) bird.Node {
 	for _, f := range addressing.Families {
 		a := n.Addr.Get(f)
 		var subnet netip.Prefix
-		key := calico.IPv4AddressAnnotation
+		key := node.IPv4AddressAnnotation
 		if f == addressing.IPv6 {
-			key = calico.IPv6AddressAnnotation
+			key = node.IPv6AddressAnnotation
 		}
 		if v, ok := info.annotations[key]; ok {
 			if p, err := netip.ParsePrefix(v); err == nil {

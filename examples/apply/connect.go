@@ -12,6 +12,7 @@ import (
 
 	"github.com/nxcalico/nxcalico"
 	"github.com/nxcalico/nxcalico/calico"
+	"github.com/nxcalico/nxcalico/node"
 	"github.com/nxcalico/nxcalico/nxos"
 )
 
@@ -25,6 +26,7 @@ type clients struct {
 	kube     *rest.Config
 	calico   *calico.Client
 	core     kubernetes.Interface // nil when neither Node labels nor a password secret need it
+	nodes    *node.Client         // nil unless Node labels are on
 }
 
 // connect builds the switch and cluster clients from cfg. Its errors are configuration errors:
@@ -55,6 +57,11 @@ func (c *command) connect(cfg *config) (*clients, error) {
 	if cfg.labelNodes || cfg.intent.Cluster.PasswordSecret != nil {
 		if cl.core, err = c.coreClient(cl.kube); err != nil {
 			return nil, fmt.Errorf("core client: %w", err)
+		}
+	}
+	if cfg.labelNodes {
+		if cl.nodes, err = node.NewClient(cl.core, node.Options{}); err != nil {
+			return nil, err
 		}
 	}
 	return cl, nil
@@ -99,7 +106,7 @@ func (cl *clients) syncer(cfg *config, progress func(nxcalico.Step)) *nxcalico.S
 		Progress:     progress,
 	}
 	if cfg.labelNodes {
-		s.Nodes = cl.core
+		s.Nodes = cl.nodes
 	}
 	return s
 }

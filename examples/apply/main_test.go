@@ -18,10 +18,10 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
-	"github.com/nxcalico/nxcalico/calico"
 	"github.com/nxcalico/nxcalico/design"
 	"github.com/nxcalico/nxcalico/design/designtest"
 	"github.com/nxcalico/nxcalico/kit/lab"
+	"github.com/nxcalico/nxcalico/node"
 )
 
 // bgpPassword is the BGP password the tests keep in the cluster's Secret; no output may show it.
@@ -317,12 +317,12 @@ func TestLab(t *testing.T) {
 			}
 		}
 		for _, n := range in.Nodes {
-			node, err := l.Core.CoreV1().Nodes().Get(t.Context(), n.Name, metav1.GetOptions{})
+			kn, err := l.Core.CoreV1().Nodes().Get(t.Context(), n.Name, metav1.GetOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if node.Labels[calico.LeafPairLabel] != n.Pair {
-				t.Errorf("node %s labels %v, want %s=%s", n.Name, node.Labels, calico.LeafPairLabel, n.Pair)
+			if kn.Labels[node.LeafPairLabel] != n.Pair {
+				t.Errorf("node %s labels %v, want %s=%s", n.Name, kn.Labels, node.LeafPairLabel, n.Pair)
 			}
 		}
 	})

@@ -24,6 +24,7 @@ import (
 	"github.com/nxcalico/nxcalico/design"
 	"github.com/nxcalico/nxcalico/kit/calicotest"
 	"github.com/nxcalico/nxcalico/kit/lab"
+	"github.com/nxcalico/nxcalico/node"
 	"github.com/nxcalico/nxcalico/nxos"
 	"github.com/nxcalico/nxcalico/nxos/nxostest"
 )
@@ -131,7 +132,11 @@ func BenchmarkPassOneNodeChanged(b *testing.B) {
 		}
 	}
 	// Calico and the Node annotations in step with the whole design (no leaf involved).
-	s := &nxcalico.Syncer{Switches: map[string]*nxos.Client{}, Calico: cal, Nodes: core, Logger: discard()}
+	nodeClient, err := node.NewClient(core, node.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := &nxcalico.Syncer{Switches: map[string]*nxos.Client{}, Calico: cal, Nodes: nodeClient, Logger: discard()}
 	plan, err := s.Plan(ctx, scoped(in, nil))
 	if err != nil {
 		b.Fatal(err)

@@ -17,6 +17,7 @@ import (
 	"github.com/nxcalico/nxcalico/addressing"
 	"github.com/nxcalico/nxcalico/calico"
 	"github.com/nxcalico/nxcalico/design"
+	"github.com/nxcalico/nxcalico/node"
 )
 
 // departedNodes returns, sorted by name, the nodes that were brought in step (known) and are no
@@ -45,13 +46,13 @@ func departedNodes(known, want membership) []design.Node {
 }
 
 // setAnnotations returns the Calico address annotations nxcalico set on a node of the design
-// (calico.NodePatches) with the anycast gateway gw.
+// (node.Patches) with the anycast gateway gw.
 func setAnnotations(gw design.AnycastGateway, n design.Node) map[string]string {
 	in := &design.Intent{
 		Fabric: design.FabricIntent{Gateway: gw},
 		Nodes:  []design.NodeIntent{{Name: n.Name, Pair: n.LeafPair, Addr: addressing.AddrPair{IPv4: n.IPv4, IPv6: n.IPv6}}},
 	}
-	return calico.NodePatches(in)[0].Annotations
+	return node.Patches(in)[0].Annotations
 }
 
 // clearDeparted removes from the Nodes of departed nodes the Calico address annotations

@@ -17,9 +17,9 @@ import (
 // TestDepartedNodes finds the nodes that left the design since the last pass that succeeded: a
 // node that moved to another pair has not left it, and nothing is known before a first pass.
 func TestDepartedNodes(t *testing.T) {
-	a := node("a", "rack1", "192.168.1.10", "2001:192:168:1::10")
-	b := node("b", "rack1", "192.168.1.11", "2001:192:168:1::11")
-	c := node("c", "rack2", "192.168.1.12", "2001:192:168:1::12")
+	a := designNode("a", "rack1", "192.168.1.10", "2001:192:168:1::10")
+	b := designNode("b", "rack1", "192.168.1.11", "2001:192:168:1::11")
+	c := designNode("c", "rack2", "192.168.1.12", "2001:192:168:1::12")
 	moved := b
 	moved.LeafPair = "rack2"
 	known := membership{"rack1": {a, b}, "rack2": {c}}
@@ -51,8 +51,8 @@ func TestRetiredLeaves(t *testing.T) {
 	ctx := context.Background()
 	base := twoPairDesign()
 	w := world{
-		"master": node("master", "rack1", "192.168.1.10", "2001:192:168:1::10"),
-		"node11": node("node11", "rack2", "192.168.1.21", "2001:192:168:1::21"),
+		"master": designNode("master", "rack1", "192.168.1.10", "2001:192:168:1::10"),
+		"node11": designNode("node11", "rack2", "192.168.1.21", "2001:192:168:1::21"),
 	}
 	env, err := lab.Start(ctx, intentOf(t, base, w.list()))
 	if err != nil {

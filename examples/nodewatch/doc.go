@@ -13,7 +13,7 @@
 //
 // -design names the base design (default: the case study, design.CaseStudy): fabric, cluster
 // settings, pools and peering. Its cluster.nodes list is ignored and replaced by the Kubernetes
-// Nodes that carry the label nxcalico.io/leaf-pair=<pair> (calico.LeafPairLabel):
+// Nodes that carry the label nxcalico.io/leaf-pair=<pair> (node.LeafPairLabel):
 //
 //   - a labelled Node becomes a design node of the pair its label names; Nodes without the label
 //     are ignored;

@@ -23,7 +23,7 @@ import (
 func TestPassFailuresAreReported(t *testing.T) {
 	ctx := context.Background()
 	base := twoPairDesign()
-	n := node("node01", "rack1", "192.168.1.11", "2001:192:168:1::11")
+	n := designNode("node01", "rack1", "192.168.1.11", "2001:192:168:1::11")
 	env, err := lab.Start(ctx, intentOf(t, base, []design.Node{n}))
 	if err != nil {
 		t.Fatal(err)

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"strings"
 
+	"github.com/nxcalico/nxcalico/node"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -10,16 +12,14 @@ import (
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
-
-	"github.com/nxcalico/nxcalico/calico"
 )
 
-// nodeInformer returns an informer on the Nodes that carry calico.LeafPairLabel. It counts its
+// nodeInformer returns an informer on the Nodes that carry node.LeafPairLabel. It counts its
 // lists, watches and the watches the API server ends with 410 Gone (resourceVersion too old; the
 // reflector then lists again) in m, and keeps in its cache only what nodewatch reads of a Node
 // (see slimNode), so that a cache of 20,000 Nodes stays small.
 func nodeInformer(core kubernetes.Interface, m *metrics) cache.SharedIndexInformer {
-	withLabel := func(o *metav1.ListOptions) { o.LabelSelector = calico.LeafPairLabel }
+	withLabel := func(o *metav1.ListOptions) { o.LabelSelector = node.LeafPairLabel }
 	lw := &cache.ListWatch{
 		ListWithContextFunc: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
 			withLabel(&o)
@@ -83,4 +83,10 @@ func slimNode(obj any) (any, error) {
 		},
 		Status: corev1.NodeStatus{Addresses: n.Status.Addresses},
 	}, nil
+}
+
+// keptAnnotation reports whether slimNode keeps an annotation: those nxcalico writes and
+// compares (projectcalico.org/… and nxcalico.io/…).
+func keptAnnotation(key string) bool {
+	return strings.HasPrefix(key, "projectcalico.org/") || strings.HasPrefix(key, "nxcalico.io/")
 }

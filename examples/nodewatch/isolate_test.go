@@ -15,17 +15,17 @@ import (
 
 	listersv1 "k8s.io/client-go/listers/core/v1"
 
-	"github.com/nxcalico/nxcalico/calico"
 	"github.com/nxcalico/nxcalico/design"
+	"github.com/nxcalico/nxcalico/node"
 )
 
 func TestIsolate(t *testing.T) {
 	base := twoPairDesign()
-	a := node("a", "rack1", "192.168.1.10", "2001:192:168:1::10")
-	b := node("b", "rack2", "192.168.1.11", "2001:192:168:1::11")
-	dupOfA := node("c", "rack2", "192.168.1.10", "2001:192:168:1::12") // a's IPv4
-	unknown := node("d", "rack9", "192.168.1.13", "2001:192:168:1::13")
-	gateway := node("e", "rack1", "192.168.1.1", "2001:192:168:1::14") // the anycast gateway's address
+	a := designNode("a", "rack1", "192.168.1.10", "2001:192:168:1::10")
+	b := designNode("b", "rack2", "192.168.1.11", "2001:192:168:1::11")
+	dupOfA := designNode("c", "rack2", "192.168.1.10", "2001:192:168:1::12") // a's IPv4
+	unknown := designNode("d", "rack9", "192.168.1.13", "2001:192:168:1::13")
+	gateway := designNode("e", "rack1", "192.168.1.1", "2001:192:168:1::14") // the anycast gateway's address
 
 	in, dropped, err := isolate(base, []design.Node{a, b, dupOfA, unknown, gateway})
 	if err != nil {
@@ -65,7 +65,7 @@ func TestIsolate(t *testing.T) {
 // end is reported too.
 func TestReconcileReportsUnusableDesign(t *testing.T) {
 	idx := cache.NewIndexer(cache.MetaNamespaceKeyFunc, cache.Indexers{})
-	if err := idx.Add(nodeOf(node("a", "rack1", "192.168.1.10", "2001:192:168:1::10"))); err != nil {
+	if err := idx.Add(nodeOf(designNode("a", "rack1", "192.168.1.10", "2001:192:168:1::10"))); err != nil {
 		t.Fatal(err)
 	}
 	lister := listersv1.NewNodeLister(idx)
@@ -100,9 +100,9 @@ func TestReconcileReportsUnusableDesign(t *testing.T) {
 }
 
 func TestSlimNodeKeepsWhatTheViewReads(t *testing.T) {
-	n := nodeOf(node("a", "rack1", "192.168.1.10", "2001:192:168:1::10"))
+	n := nodeOf(designNode("a", "rack1", "192.168.1.10", "2001:192:168:1::10"))
 	n.UID = "u1"
-	n.Annotations = map[string]string{"big": strings.Repeat("x", 1000), calico.IPv4AddressAnnotation: "192.168.1.10/24"}
+	n.Annotations = map[string]string{"big": strings.Repeat("x", 1000), node.IPv4AddressAnnotation: "192.168.1.10/24"}
 	n.ManagedFields = []metav1.ManagedFieldsEntry{{Manager: "kubelet"}}
 	n.Status.Images = []corev1.ContainerImage{{Names: []string{"img"}, SizeBytes: 1}}
 	got, err := slimNode(n)
@@ -114,8 +114,8 @@ func TestSlimNodeKeepsWhatTheViewReads(t *testing.T) {
 	if viewOf(gw, s) != viewOf(gw, n) || s.UID != "u1" || s.Name != "a" {
 		t.Errorf("slim node %+v lost what nodewatch reads", s)
 	}
-	if len(s.Annotations) != 1 || s.Annotations[calico.IPv4AddressAnnotation] != "192.168.1.10/24" {
-		t.Errorf("slim node annotations %v, want only %s", s.Annotations, calico.IPv4AddressAnnotation)
+	if len(s.Annotations) != 1 || s.Annotations[node.IPv4AddressAnnotation] != "192.168.1.10/24" {
+		t.Errorf("slim node annotations %v, want only %s", s.Annotations, node.IPv4AddressAnnotation)
 	}
 	if s.ManagedFields != nil || s.Status.Images != nil {
 		t.Errorf("slim node kept managed fields or images: %+v", s)

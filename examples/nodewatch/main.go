@@ -24,6 +24,7 @@ import (
 
 	"github.com/nxcalico/nxcalico/calico"
 	"github.com/nxcalico/nxcalico/design"
+	"github.com/nxcalico/nxcalico/node"
 	"github.com/nxcalico/nxcalico/nxos"
 )
 
@@ -141,7 +142,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs := flag.NewFlagSet("nodewatch", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: nodewatch [flags]\n\nKeeps NX-OS leaves and Calico in step with the Kubernetes Nodes labelled %s.\nCredentials: %s and %s. Exit status: 0 clean shutdown, 1 failure while running, 2 wrong usage.\n\n", calico.LeafPairLabel, envUser, envPassword)
+		fmt.Fprintf(stderr, "usage: nodewatch [flags]\n\nKeeps NX-OS leaves and Calico in step with the Kubernetes Nodes labelled %s.\nCredentials: %s and %s. Exit status: 0 clean shutdown, 1 failure while running, 2 wrong usage.\n\n", node.LeafPairLabel, envUser, envPassword)
 		fs.PrintDefaults()
 	}
 	fs.StringVar(&o.design, "design", "", "base design `file` (YAML or JSON; its cluster.nodes are replaced); default: the case study")

@@ -7,8 +7,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
-	"github.com/nxcalico/nxcalico/calico"
 	"github.com/nxcalico/nxcalico/design"
+	"github.com/nxcalico/nxcalico/node"
 )
 
 // nodeView is what nodewatch reads from one Kubernetes Node: whether it carries the rack label,
@@ -27,7 +27,7 @@ type nodeView struct {
 // Hostname and InternalIPs outside the subnets are ignored; they are not addresses the leaves
 // can reach over the gateway SVI.
 func viewOf(gw design.AnycastGateway, n *corev1.Node) nodeView {
-	pair, ok := n.Labels[calico.LeafPairLabel]
+	pair, ok := n.Labels[node.LeafPairLabel]
 	v := nodeView{Labelled: ok, Pair: pair}
 	if !ok {
 		return v
@@ -53,7 +53,7 @@ func viewOf(gw design.AnycastGateway, n *corev1.Node) nodeView {
 }
 
 // designNodes turns Kubernetes Nodes into the design's node list, sorted by name: every Node
-// carrying calico.LeafPairLabel becomes a node of the pair the label names, with the addresses
+// carrying node.LeafPairLabel becomes a node of the pair the label names, with the addresses
 // viewOf finds. Nodes without the label are ignored; labelled Nodes without an InternalIP on
 // either gateway subnet are skipped (they have nothing a leaf could peer with yet) and returned
 // with the problem codeNoAddress. A label naming an unknown pair is kept, so that validation

@@ -8,8 +8,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/nxcalico/nxcalico/calico"
 	"github.com/nxcalico/nxcalico/design"
+	"github.com/nxcalico/nxcalico/node"
 )
 
 // k8sNode returns a Node with the rack label (unless pair is "-") and the given addresses, each
@@ -17,7 +17,7 @@ import (
 func k8sNode(name, pair string, addrs ...string) *corev1.Node {
 	n := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{"kubernetes.io/hostname": name}}}
 	if pair != "-" {
-		n.Labels[calico.LeafPairLabel] = pair
+		n.Labels[node.LeafPairLabel] = pair
 	}
 	for _, a := range addrs {
 		typ := corev1.NodeInternalIP
@@ -116,14 +116,14 @@ func TestViewIgnoresNoise(t *testing.T) {
 			n.Status.Conditions = append(n.Status.Conditions, corev1.NodeCondition{Type: corev1.NodeReady, Status: corev1.ConditionTrue})
 		}, false},
 		{"annotation", func(n *corev1.Node) {
-			n.Annotations = map[string]string{calico.IPv4AddressAnnotation: "192.168.1.10/24"}
+			n.Annotations = map[string]string{node.IPv4AddressAnnotation: "192.168.1.10/24"}
 		}, false},
 		{"other label", func(n *corev1.Node) { n.Labels["zone"] = "a" }, false},
 		{"address outside the subnets", func(n *corev1.Node) {
 			n.Status.Addresses = append(n.Status.Addresses, corev1.NodeAddress{Type: corev1.NodeInternalIP, Address: "10.1.1.1"})
 		}, false},
-		{"pair", func(n *corev1.Node) { n.Labels[calico.LeafPairLabel] = "rack2" }, true},
-		{"unlabelled", func(n *corev1.Node) { delete(n.Labels, calico.LeafPairLabel) }, true},
+		{"pair", func(n *corev1.Node) { n.Labels[node.LeafPairLabel] = "rack2" }, true},
+		{"unlabelled", func(n *corev1.Node) { delete(n.Labels, node.LeafPairLabel) }, true},
 		{"IPv4 address", func(n *corev1.Node) { n.Status.Addresses[0].Address = "192.168.1.20" }, true},
 		{"IPv6 address gone", func(n *corev1.Node) { n.Status.Addresses = n.Status.Addresses[:1] }, true},
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/nxcalico/nxcalico"
 	"github.com/nxcalico/nxcalico/calico"
 	"github.com/nxcalico/nxcalico/design"
+	"github.com/nxcalico/nxcalico/node"
 	"github.com/nxcalico/nxcalico/nxos"
 )
 
@@ -209,7 +210,7 @@ func (r *reconciler) work(ctx context.Context) error {
 		}
 		return errors.New("nodewatch: the Node informer did not sync")
 	}
-	log.Info("nodewatch: watching Nodes", "label", calico.LeafPairLabel)
+	log.Info("nodewatch: watching Nodes", "label", node.LeafPairLabel)
 	queue.Add(queueKey) // the first pass plans every pair
 
 	var wg sync.WaitGroup
@@ -366,7 +367,14 @@ func (r *reconciler) sync(ctx context.Context, lister listersv1.NodeLister, in *
 	log.Info("nodewatch: planning", "pairs", pairs, "leaves", p.Leaves, "nodes", len(in.Nodes))
 	// A Node whose pair label changed has been recabled already: its sessions to the old pair are
 	// gone whatever nodewatch does, so the outage Plan would refuse is allowed.
-	s := &nxcalico.Syncer{Switches: switches, Retired: retired, Calico: r.Calico, Nodes: cachedNodes{r.Core, lister}, Password: password, Logger: log,
+	// The Nodes are read from the informer's cache, which keeps their labels and the
+	// annotations nxcalico writes (see slimNode).
+	nodeClient, err := node.NewClient(r.Core, node.Options{Lister: lister, Logger: log})
+	if err != nil {
+		p.Err = err
+		return p
+	}
+	s := &nxcalico.Syncer{Switches: switches, Retired: retired, Calico: r.Calico, Nodes: nodeClient, Password: password, Logger: log,
 		AllowOutage: true}
 	plan, err := s.Plan(ctx, sub)
 	if err != nil {

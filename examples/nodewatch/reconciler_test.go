@@ -15,6 +15,7 @@ import (
 	"github.com/nxcalico/nxcalico/calico"
 	"github.com/nxcalico/nxcalico/design"
 	"github.com/nxcalico/nxcalico/kit/lab"
+	"github.com/nxcalico/nxcalico/node"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 )
 
@@ -55,7 +56,7 @@ func inStep(env *lab.Lab, w world) (bool, string) {
 	return true, ""
 }
 
-func node(name, pair, v4, v6 string) design.Node {
+func designNode(name, pair, v4, v6 string) design.Node {
 	return design.Node{Name: name, LeafPair: pair, IPv4: netip.MustParseAddr(v4), IPv6: netip.MustParseAddr(v6)}
 }
 
@@ -150,7 +151,7 @@ func leftTheDesign(t *testing.T, env *lab.Lab, name string) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, key := range []string{calico.IPv4AddressAnnotation, calico.IPv6AddressAnnotation} {
+	for _, key := range []string{node.IPv4AddressAnnotation, node.IPv6AddressAnnotation} {
 		if v, ok := n.Annotations[key]; ok {
 			t.Errorf("%s still carries %s=%s after leaving the design", name, key, v)
 		}
@@ -163,12 +164,12 @@ func leftTheDesign(t *testing.T, env *lab.Lab, name string) map[string]string {
 		t.Fatal("no BGPPeers")
 	}
 	for _, p := range peers.Items {
-		pair := p.Labels[calico.LeafPairLabel]
+		pair := p.Labels[node.LeafPairLabel]
 		if p.Spec.NodeSelector == "" || p.Spec.NodeSelector != calico.PairSelector(pair) {
 			t.Errorf("BGPPeer %s selects %q, want the per-pair selector", p.Name, p.Spec.NodeSelector)
 			continue
 		}
-		if v, ok := n.Labels[calico.LeafPairLabel]; ok && v == pair {
+		if v, ok := n.Labels[node.LeafPairLabel]; ok && v == pair {
 			t.Errorf("BGPPeer %s (%s) still selects %s", p.Name, p.Spec.NodeSelector, name)
 		}
 	}
@@ -183,10 +184,10 @@ func TestNodewatch(t *testing.T) {
 	ctx := context.Background()
 	base := twoPairDesign()
 	w := world{
-		"master": node("master", "rack1", "192.168.1.10", "2001:192:168:1::10"),
-		"node01": node("node01", "rack1", "192.168.1.11", "2001:192:168:1::11"),
-		"node02": node("node02", "rack1", "192.168.1.13", "2001:192:168:1::13"),
-		"node11": node("node11", "rack2", "192.168.1.21", "2001:192:168:1::21"),
+		"master": designNode("master", "rack1", "192.168.1.10", "2001:192:168:1::10"),
+		"node01": designNode("node01", "rack1", "192.168.1.11", "2001:192:168:1::11"),
+		"node02": designNode("node02", "rack1", "192.168.1.13", "2001:192:168:1::13"),
+		"node11": designNode("node11", "rack2", "192.168.1.21", "2001:192:168:1::21"),
 	}
 	env, err := lab.Start(ctx, intentOf(t, base, w.list()))
 	if err != nil {
@@ -327,10 +328,10 @@ func TestNodewatch(t *testing.T) {
 	})
 
 	t.Run("a node joins its pair's leaves and its sessions come up", func(t *testing.T) {
-		n := node("node03", "rack1", "192.168.1.14", "2001:192:168:1::14")
+		n := designNode("node03", "rack1", "192.168.1.14", "2001:192:168:1::14")
 		change(t, func() { w[n.Name] = n; putNode(t, env, nodeOf(n)) }, []string{"rack1"})
-		if got := annotation(t, env, "node03", calico.IPv4AddressAnnotation); got != "192.168.1.14/24" {
-			t.Errorf("node03 %s = %q, want 192.168.1.14/24", calico.IPv4AddressAnnotation, got)
+		if got := annotation(t, env, "node03", node.IPv4AddressAnnotation); got != "192.168.1.14/24" {
+			t.Errorf("node03 %s = %q, want 192.168.1.14/24", node.IPv4AddressAnnotation, got)
 		}
 
 		rctx, stopReporter := context.WithCancel(ctx)
@@ -358,15 +359,15 @@ func TestNodewatch(t *testing.T) {
 	})
 
 	t.Run("an address change moves the neighbor", func(t *testing.T) {
-		n := node("node01", "rack1", "192.168.1.20", "2001:192:168:1::20")
+		n := designNode("node01", "rack1", "192.168.1.20", "2001:192:168:1::20")
 		change(t, func() { w[n.Name] = n; putNode(t, env, nodeOf(n)) }, []string{"rack1"})
-		if got := annotation(t, env, "node01", calico.IPv6AddressAnnotation); got != "2001:192:168:1::20/64" {
-			t.Errorf("node01 %s = %q, want 2001:192:168:1::20/64", calico.IPv6AddressAnnotation, got)
+		if got := annotation(t, env, "node01", node.IPv6AddressAnnotation); got != "2001:192:168:1::20/64" {
+			t.Errorf("node01 %s = %q, want 2001:192:168:1::20/64", node.IPv6AddressAnnotation, got)
 		}
 	})
 
 	t.Run("a node moving to another pair changes both pairs", func(t *testing.T) {
-		n := node("node02", "rack2", "192.168.1.13", "2001:192:168:1::13")
+		n := designNode("node02", "rack2", "192.168.1.13", "2001:192:168:1::13")
 		change(t, func() { w[n.Name] = n; putNode(t, env, nodeOf(n)) }, []string{"rack1", "rack2"})
 	})
 
@@ -380,17 +381,17 @@ func TestNodewatch(t *testing.T) {
 	})
 
 	t.Run("an unlabelled node leaves and stops peering", func(t *testing.T) {
-		if got := annotation(t, env, "node11", calico.IPv4AddressAnnotation); got != "192.168.1.21/24" {
-			t.Fatalf("node11 %s = %q before it leaves, want 192.168.1.21/24", calico.IPv4AddressAnnotation, got)
+		if got := annotation(t, env, "node11", node.IPv4AddressAnnotation); got != "192.168.1.21/24" {
+			t.Fatalf("node11 %s = %q before it leaves, want 192.168.1.21/24", node.IPv4AddressAnnotation, got)
 		}
 		change(t, func() {
 			delete(w, "node11")
 			putNode(t, env, k8sNode("node11", "-", "192.168.1.21", "2001:192:168:1::21"))
 		}, []string{"rack2"})
-		if labels := leftTheDesign(t, env, "node11"); labels[calico.LeafPairLabel] != "" {
+		if labels := leftTheDesign(t, env, "node11"); labels[node.LeafPairLabel] != "" {
 			t.Errorf("node11 labels %v: nxcalico labelled it again", labels)
 		}
-		if ev := eventOn(t, env, "Node", "node11", reasonNodeCleared); !strings.Contains(ev.Message, calico.IPv6AddressAnnotation) {
+		if ev := eventOn(t, env, "Node", "node11", reasonNodeCleared); !strings.Contains(ev.Message, node.IPv6AddressAnnotation) {
 			t.Errorf("node11 event %q, want the annotations removed", ev.Message)
 		}
 	})
@@ -400,7 +401,7 @@ func TestNodewatch(t *testing.T) {
 		resetRequests(env)
 		// node99 names a pair the fabric does not have; node04 joins rack2 at the same time.
 		putNode(t, env, k8sNode("node99", "rack9", "192.168.1.99"))
-		n4 := node("node04", "rack2", "192.168.1.24", "2001:192:168:1::24")
+		n4 := designNode("node04", "rack2", "192.168.1.24", "2001:192:168:1::24")
 		w[n4.Name] = n4
 		putNode(t, env, nodeOf(n4))
 		eventually(t, 10*time.Second, "leaves in step without node99", func() (bool, string) { return inStep(env, w) })
@@ -424,7 +425,7 @@ func TestNodewatch(t *testing.T) {
 		}
 
 		// Fixing the label takes the node in without a restart.
-		n99 := node("node99", "rack1", "192.168.1.99", "2001:192:168:1::99")
+		n99 := designNode("node99", "rack1", "192.168.1.99", "2001:192:168:1::99")
 		change(t, func() { w[n99.Name] = n99; putNode(t, env, nodeOf(n99)) }, []string{"rack1"})
 		eventOn(t, env, "Node", "node99", reasonNodeAccepted)
 		if got := testutil.ToFloat64(a.r.metrics().nodesSkipped.WithLabelValues(string(design.CodeUnknownLeafPair))); got != 0 {
@@ -438,7 +439,7 @@ func TestNodewatch(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		n.Annotations[calico.IPv6AddressAnnotation] = "2001:192:168:1::199/64"
+		n.Annotations[node.IPv6AddressAnnotation] = "2001:192:168:1::199/64"
 		if _, err := env.Core.CoreV1().Nodes().Update(ctx, n, metav1.UpdateOptions{}); err != nil {
 			t.Fatal(err)
 		}
@@ -450,26 +451,26 @@ func TestNodewatch(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if v := n.Annotations[calico.IPv4AddressAnnotation]; v != "" {
-			t.Errorf("node99 still carries %s=%s after leaving the design", calico.IPv4AddressAnnotation, v)
+		if v := n.Annotations[node.IPv4AddressAnnotation]; v != "" {
+			t.Errorf("node99 still carries %s=%s after leaving the design", node.IPv4AddressAnnotation, v)
 		}
-		if v := n.Annotations[calico.IPv6AddressAnnotation]; v != "2001:192:168:1::199/64" {
-			t.Errorf("node99 %s = %q, want the value another writer set", calico.IPv6AddressAnnotation, v)
+		if v := n.Annotations[node.IPv6AddressAnnotation]; v != "2001:192:168:1::199/64" {
+			t.Errorf("node99 %s = %q, want the value another writer set", node.IPv6AddressAnnotation, v)
 		}
-		if n.Labels[calico.LeafPairLabel] != "rack9" {
+		if n.Labels[node.LeafPairLabel] != "rack9" {
 			t.Errorf("node99 labels %v: the rack label is the user's, want rack9 kept", n.Labels)
 		}
 		// Put it back where it was, so the next steps start from a design without skipped Nodes.
-		n99 := node("node99", "rack1", "192.168.1.99", "2001:192:168:1::99")
+		n99 := designNode("node99", "rack1", "192.168.1.99", "2001:192:168:1::99")
 		change(t, func() { w[n99.Name] = n99; putNode(t, env, nodeOf(n99)) }, []string{"rack1"})
 	})
 
 	t.Run("a burst of Node events coalesces", func(t *testing.T) {
 		_, before := lastPass(a.r)
 		burst := []design.Node{
-			node("node05", "rack1", "192.168.1.30", "2001:192:168:1::30"),
-			node("node06", "rack1", "192.168.1.31", "2001:192:168:1::31"),
-			node("node07", "rack2", "192.168.1.32", "2001:192:168:1::32"),
+			designNode("node05", "rack1", "192.168.1.30", "2001:192:168:1::30"),
+			designNode("node06", "rack1", "192.168.1.31", "2001:192:168:1::31"),
+			designNode("node07", "rack2", "192.168.1.32", "2001:192:168:1::32"),
 		}
 		for _, n := range burst {
 			w[n.Name] = n
@@ -501,7 +502,7 @@ func TestNodewatch(t *testing.T) {
 	t.Run("a failed pass is retried until the leaves are in step", func(t *testing.T) {
 		_, before := lastPass(a.r)
 		env.Sims["Leaf2201"].FailNext(1, 400) // the plan's read of Leaf2201 is refused once
-		n := node("node12", "rack2", "192.168.1.22", "2001:192:168:1::22")
+		n := designNode("node12", "rack2", "192.168.1.22", "2001:192:168:1::22")
 		w[n.Name] = n
 		putNode(t, env, nodeOf(n))
 		eventually(t, 10*time.Second, "leaves in step", func() (bool, string) { return inStep(env, w) })
@@ -544,7 +545,7 @@ func TestNodewatch(t *testing.T) {
 		})
 		c := start(newTestReconciler(t, env, base, "replica-c", lease))
 		defer c.stop()
-		n := node("node04", "rack2", "192.168.1.15", "2001:192:168:1::15")
+		n := designNode("node04", "rack2", "192.168.1.15", "2001:192:168:1::15")
 		_, before := lastPass(b.r)
 		w[n.Name] = n
 		putNode(t, env, nodeOf(n))

@@ -17,9 +17,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/nxcalico/nxcalico/addressing"
-	"github.com/nxcalico/nxcalico/calico"
 	"github.com/nxcalico/nxcalico/design"
 	"github.com/nxcalico/nxcalico/kit/twinlab"
+	"github.com/nxcalico/nxcalico/node"
 	"github.com/nxcalico/nxcalico/twin"
 	"github.com/nxcalico/nxcalico/twin/bird"
 	"github.com/nxcalico/nxcalico/twin/frr"
@@ -181,17 +181,17 @@ func startTwinEnv(tb testing.TB, ctx context.Context, d *design.Design, x, tag s
 	return e
 }
 
-// setLabel labels node with its pair (on) or removes the rack label (off).
-func (e *twinEnv) setLabel(ctx context.Context, node string, on bool) error {
-	cur, err := e.Core.CoreV1().Nodes().Get(ctx, node, metav1.GetOptions{})
+// setLabel labels the named node with its pair (on) or removes the rack label (off).
+func (e *twinEnv) setLabel(ctx context.Context, name string, on bool) error {
+	cur, err := e.Core.CoreV1().Nodes().Get(ctx, name, metav1.GetOptions{})
 	if err != nil {
 		return err
 	}
 	cur.Labels = maps.Clone(cur.Labels)
 	if on {
-		cur.Labels[calico.LeafPairLabel] = e.in.Node(node).Pair
+		cur.Labels[node.LeafPairLabel] = e.in.Node(name).Pair
 	} else {
-		delete(cur.Labels, calico.LeafPairLabel)
+		delete(cur.Labels, node.LeafPairLabel)
 	}
 	_, err = e.Core.CoreV1().Nodes().Update(ctx, cur, metav1.UpdateOptions{})
 	return err

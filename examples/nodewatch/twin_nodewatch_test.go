@@ -13,8 +13,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/nxcalico/nxcalico/addressing"
-	"github.com/nxcalico/nxcalico/calico"
 	"github.com/nxcalico/nxcalico/design"
+	"github.com/nxcalico/nxcalico/node"
 	"github.com/nxcalico/nxcalico/twin"
 )
 
@@ -202,8 +202,8 @@ func TestNodewatchOnTwin(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if v, ok := n.Labels[calico.LeafPairLabel]; ok {
-			t.Errorf("%s has the label %s=%q again after the user removed it", x, calico.LeafPairLabel, v)
+		if v, ok := n.Labels[node.LeafPairLabel]; ok {
+			t.Errorf("%s has the label %s=%q again after the user removed it", x, node.LeafPairLabel, v)
 		}
 	})
 }

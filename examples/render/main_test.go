@@ -64,7 +64,7 @@ func TestRunCaseStudy(t *testing.T) {
 		got, _ := os.ReadFile(filepath.Join(out, f))
 		g := golden(f)
 		if strings.HasPrefix(f, "nodes/") {
-			g = filepath.Join("..", "..", "calico", "testdata", "render", "casestudy", f)
+			g = filepath.Join("..", "..", "node", "testdata", "casestudy", filepath.Base(f))
 		}
 		wantData, err := os.ReadFile(g)
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/nxcalico/nxcalico/design/designtest"
+	"github.com/nxcalico/nxcalico/node"
 
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 	"github.com/projectcalico/api/pkg/lib/numorstring"
@@ -146,8 +147,8 @@ func TestCaseStudy(t *testing.T) {
 			t.Errorf("plan summary lacks %q:\n%s", want, summary)
 		}
 	}
-	if d != 0 || len(plan.Nodes()) != 3 {
-		t.Errorf("first plan: %d deletes, %d node patches; want 0 and 3", d, len(plan.Nodes()))
+	if d != 0 || len(plan.Nodes().Changes) != 3 {
+		t.Errorf("first plan: %d deletes, %d node patches; want 0 and 3", d, len(plan.Nodes().Changes))
 	}
 	for _, sim := range env.Sims {
 		for _, r := range sim.Requests() {
@@ -170,7 +171,7 @@ func TestCaseStudy(t *testing.T) {
 	if got, want := calicoNames(t, ctx, env), renderedNames(t, in); !slices.Equal(got, want) {
 		t.Errorf("API server holds\n%v\nwant\n%v", got, want)
 	}
-	for _, p := range calico.NodePatches(in) {
+	for _, p := range node.Patches(in) {
 		n, err := env.Core.CoreV1().Nodes().Get(ctx, p.Node, metav1.GetOptions{})
 		if err != nil {
 			t.Fatal(err)
@@ -190,7 +191,7 @@ func TestCaseStudy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if node01.Labels[calico.LeafPairLabel] != "rack1" || node01.Annotations[calico.IPv4AddressAnnotation] != "192.168.1.11/24" {
+	if node01.Labels[node.LeafPairLabel] != "rack1" || node01.Annotations[node.IPv4AddressAnnotation] != "192.168.1.11/24" {
 		t.Errorf("node01: labels %v annotations %v", node01.Labels, node01.Annotations)
 	}
 	var wantRep strings.Builder

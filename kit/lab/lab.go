@@ -22,6 +22,7 @@ import (
 	"github.com/nxcalico/nxcalico/design"
 	"github.com/nxcalico/nxcalico/kit/calicotest"
 	"github.com/nxcalico/nxcalico/kit/nodesim"
+	"github.com/nxcalico/nxcalico/node"
 	"github.com/nxcalico/nxcalico/nxos"
 	"github.com/nxcalico/nxcalico/nxos/nxostest"
 )
@@ -41,6 +42,7 @@ type Lab struct {
 	Calico    *calico.Client
 	Clientset clientset.Interface // projectcalico.org/v3, for reading objects back
 	Core      *fake.Clientset     // Nodes (the in-process server serves no core API)
+	Nodes     *node.Client        // labels and annotates the Nodes in Core
 	Reporter  *nodesim.Reporter
 
 	ownAPI bool // Close stops API only when the lab started it
@@ -110,6 +112,9 @@ func StartWith(ctx context.Context, in *design.Intent, opts Options) (_ *Lab, er
 			return nil, err
 		}
 	}
+	if l.Nodes, err = node.NewClient(l.Core, node.Options{}); err != nil {
+		return nil, err
+	}
 	l.Reporter = &nodesim.Reporter{Calico: l.Clientset, Core: l.Core, Leaves: Leaves(in, l.Sims)}
 	return l, nil
 }
@@ -131,7 +136,7 @@ func Leaves(in *design.Intent, sims map[string]*nxostest.Server) []nodesim.Leaf 
 
 // Syncer returns a Syncer wired to the environment.
 func (l *Lab) Syncer() *nxcalico.Syncer {
-	return &nxcalico.Syncer{Switches: l.Switches, Calico: l.Calico, Nodes: l.Core}
+	return &nxcalico.Syncer{Switches: l.Switches, Calico: l.Calico, Nodes: l.Nodes}
 }
 
 // Close stops every simulator and the API server when the lab started it.

@@ -18,7 +18,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 
-	"github.com/nxcalico/nxcalico/calico"
+	"github.com/nxcalico/nxcalico/node"
 	"github.com/nxcalico/nxcalico/nxos/nxostest"
 )
 
@@ -65,14 +65,14 @@ func (r *Reporter) Report(ctx context.Context) error {
 	var errs []error
 	for i := range statuses.Items {
 		st := &statuses.Items[i]
-		node, err := r.Core.CoreV1().Nodes().Get(ctx, st.Spec.Node, metav1.GetOptions{})
+		kn, err := r.Core.CoreV1().Nodes().Get(ctx, st.Spec.Node, metav1.GetOptions{})
 		if err != nil {
 			errs = append(errs, fmt.Errorf("nodesim: node %s: %w", st.Spec.Node, err))
 			continue
 		}
 		bgp := v3.CalicoNodeBGPStatus{}
 		for _, p := range peers.Items {
-			if !selects(p.Spec.NodeSelector, node.Labels) {
+			if !selects(p.Spec.NodeSelector, kn.Labels) {
 				continue
 			}
 			addr, err := netip.ParseAddr(p.Spec.PeerIP)
@@ -83,7 +83,7 @@ func (r *Reporter) Report(ctx context.Context) error {
 			if p.Spec.NodeSelector != "" {
 				peer.Type = v3.BGPPeerTypeNodePeer
 			}
-			if r.established(node.Labels[calico.LeafPairLabel], addr, p.Spec.ASNumber.String(), node.Annotations) {
+			if r.established(kn.Labels[node.LeafPairLabel], addr, p.Spec.ASNumber.String(), kn.Annotations) {
 				peer.State = v3.BGPSessionStateEstablished
 			}
 			up := peer.State == v3.BGPSessionStateEstablished

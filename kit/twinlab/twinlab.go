@@ -24,6 +24,7 @@ import (
 	"github.com/nxcalico/nxcalico/calico"
 	"github.com/nxcalico/nxcalico/design"
 	"github.com/nxcalico/nxcalico/kit/calicotest"
+	"github.com/nxcalico/nxcalico/node"
 	"github.com/nxcalico/nxcalico/twin"
 )
 
@@ -44,6 +45,7 @@ type Env struct {
 	API      *calicotest.Server
 	Lab      *twin.Lab
 	Core     *fake.Clientset
+	Nodes    *node.Client // labels and annotates the Nodes in Core
 	Calico   *calico.Client
 	Password design.Secret
 
@@ -79,6 +81,9 @@ func Start(ctx context.Context, in *design.Intent, opts Options) (_ *Env, err er
 		return nil, err
 	}
 	e.Core = fake.NewClientset()
+	if e.Nodes, err = node.NewClient(e.Core, node.Options{}); err != nil {
+		return nil, err
+	}
 	for _, n := range in.Nodes {
 		if _, err := e.Core.CoreV1().Nodes().Create(ctx, &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: n.Name}}, metav1.CreateOptions{}); err != nil {
 			return nil, err
@@ -117,7 +122,7 @@ func (e *Env) Syncer() (*nxcalico.Syncer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &nxcalico.Syncer{Switches: sw, Calico: e.Calico, Nodes: e.Core, Password: e.Password}, nil
+	return &nxcalico.Syncer{Switches: sw, Calico: e.Calico, Nodes: e.Nodes, Password: e.Password}, nil
 }
 
 // Close stops the twin (every namespace, link and daemon) and the API server Start started. It

@@ -15,6 +15,7 @@ import (
 
 	"github.com/nxcalico/nxcalico/calico"
 	"github.com/nxcalico/nxcalico/design"
+	"github.com/nxcalico/nxcalico/node"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata")
@@ -22,7 +23,7 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 // testPassword is the clear password the tests resolve for every password secret.
 const testPassword = "twin-test-password"
 
-// nodePatch is one entry of calico/testdata/render/*/nodepatches.yaml.
+// nodePatch is one entry of node/testdata/*/patches.yaml.
 type nodePatch struct {
 	Node        string            `json:"node"`
 	Labels      map[string]string `json:"labels"`
@@ -36,7 +37,7 @@ type cluster struct {
 	nodes []Node
 }
 
-// renderedCluster returns the case study as calico.Render and calico.NodePatches make it.
+// renderedCluster returns the case study as calico.Render and node.Patches make it.
 func renderedCluster(tb testing.TB) cluster {
 	tb.Helper()
 	in, err := design.Derive(design.CaseStudy())
@@ -59,13 +60,14 @@ func renderedCluster(tb testing.TB) cluster {
 		r.Filters = append(r.Filters, *f)
 	}
 	var patches []nodePatch
-	for _, np := range calico.NodePatches(in) {
+	for _, np := range node.Patches(in) {
 		patches = append(patches, nodePatch{Node: np.Node, Labels: np.Labels, Annotations: np.Annotations})
 	}
 	return finishCluster(tb, "casestudy", r, patches)
 }
 
-// fileCluster reads a design's rendered objects from calico/testdata/render/<name>.
+// fileCluster reads a design's rendered objects from calico/testdata/render/<name> and its
+// node patches from node/testdata/<name>.
 func fileCluster(tb testing.TB, name string) cluster {
 	tb.Helper()
 	dir := filepath.Join("..", "..", "calico", "testdata", "render", name)
@@ -103,7 +105,7 @@ func fileCluster(tb testing.TB, name string) cluster {
 			tb.Fatalf("%s document %d (%s): %v", name, i, meta.Kind, err)
 		}
 	}
-	pb, err := os.ReadFile(filepath.Join(dir, "nodepatches.yaml"))
+	pb, err := os.ReadFile(filepath.Join("..", "..", "node", "testdata", name, "patches.yaml"))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -129,11 +131,11 @@ func finishCluster(tb testing.TB, name string, r Resources, patches []nodePatch)
 	c := cluster{name: name, res: r}
 	for i, np := range patches {
 		n := Node{Name: np.Node, Labels: np.Labels}
-		if s := np.Annotations[calico.IPv4AddressAnnotation]; s != "" {
+		if s := np.Annotations[node.IPv4AddressAnnotation]; s != "" {
 			p := netip.MustParsePrefix(s)
 			n.IPv4, n.IPv4Subnet = p.Addr(), p.Masked()
 		}
-		if s := np.Annotations[calico.IPv6AddressAnnotation]; s != "" {
+		if s := np.Annotations[node.IPv6AddressAnnotation]; s != "" {
 			p := netip.MustParsePrefix(s)
 			n.IPv6, n.IPv6Subnet = p.Addr(), p.Masked()
 		}

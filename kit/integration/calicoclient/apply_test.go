@@ -9,6 +9,7 @@ import (
 	"github.com/nxcalico/nxcalico/calico"
 	"github.com/nxcalico/nxcalico/change"
 	"github.com/nxcalico/nxcalico/design/designtest"
+	"github.com/nxcalico/nxcalico/node"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/nxcalico/nxcalico/design"
@@ -174,7 +175,7 @@ func TestPruneRemovedRackLeavesForeignPeers(t *testing.T) {
 			"spec":     map[string]any{"peerIP": "10.255.0.3", "asNumber": int64(65000)},
 		})
 		r.apply("bgppeers", v3.KindBGPPeer, "nxcalico", map[string]any{
-			"metadata": map[string]any{"name": "other-cluster-rack-b", "labels": map[string]any{calico.ManagedByLabel: "other", calico.LeafPairLabel: "rack-b"}},
+			"metadata": map[string]any{"name": "other-cluster-rack-b", "labels": map[string]any{calico.ManagedByLabel: "other", node.LeafPairLabel: "rack-b"}},
 			"spec":     map[string]any{"peerIP": "10.255.0.3", "asNumber": int64(65000)},
 		})
 		mustApply(t, c, cluster, objs.All())
@@ -187,7 +188,7 @@ func TestPruneRemovedRackLeavesForeignPeers(t *testing.T) {
 
 		var wantDeleted []calico.ObjectRef
 		for _, p := range objs.BGPPeers {
-			if p.Labels[calico.LeafPairLabel] == "rack-b" {
+			if p.Labels[node.LeafPairLabel] == "rack-b" {
 				wantDeleted = append(wantDeleted, calico.ObjectRef{Kind: v3.KindBGPPeer, Name: p.Name})
 			}
 		}

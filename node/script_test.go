@@ -1,11 +1,12 @@
-package calico
+package node
 
 import (
-	"github.com/nxcalico/nxcalico/design/designtest"
 	"net/netip"
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/nxcalico/nxcalico/design/designtest"
 
 	"github.com/nxcalico/nxcalico/addressing"
 	"github.com/nxcalico/nxcalico/design"
@@ -39,21 +40,21 @@ func scriptRoutes(t *testing.T, script string) []design.Route {
 	return routes
 }
 
-func TestNodeScriptHasExactlyTheIntentRoutes(t *testing.T) {
+func TestScriptHasExactlyTheIntentRoutes(t *testing.T) {
 	reach := designtest.UniqueLoopbacks()
 	reach.Peering.NodeReachability = design.ReachableBy
 	explicit := designtest.UniqueLoopbacks()
 	explicit.Peering.NodeRoutes = []netip.Prefix{netip.MustParsePrefix("10.255.0.0/24"), netip.MustParsePrefix("fd00:255::/64")}
 	designs := map[string]*design.Design{"reachableBy": reach, "explicit routes": explicit}
-	for _, rd := range renderDesigns {
-		designs[rd.name] = rd.design()
+	for name, d := range testDesigns() {
+		designs[name] = d
 	}
 	for name, d := range designs {
 		t.Run(name, func(t *testing.T) {
-			in := renderIntent(t, d)
+			in := derive(t, d)
 			for i := range in.Nodes {
 				n := &in.Nodes[i]
-				s := NodeScript(n)
+				s := Script(n)
 				if !strings.HasPrefix(s, "#!/bin/sh\n") || !strings.Contains(s, "\nset -eu\n") {
 					t.Errorf("%s: script lacks the shebang or set -eu:\n%s", n.Name, s)
 				}
@@ -74,11 +75,11 @@ func TestNodeScriptHasExactlyTheIntentRoutes(t *testing.T) {
 	}
 }
 
-func TestNodeScriptQuotesTheInterface(t *testing.T) {
+func TestScriptQuotesTheInterface(t *testing.T) {
 	n := &design.NodeIntent{Name: "n1\nrm -rf /", Pair: "p", Routes: []design.Route{{
 		Prefix: netip.MustParsePrefix("10.0.0.1/32"), Via: netip.MustParseAddr("10.1.0.1"), Dev: "eth0; reboot 'now'",
 	}}}
-	s := NodeScript(n)
+	s := Script(n)
 	if !strings.Contains(s, `dev 'eth0; reboot '\''now'\'''`+"\n") {
 		t.Errorf("interface not single-quoted:\n%s", s)
 	}
@@ -92,42 +93,5 @@ func TestNodeScriptQuotesTheInterface(t *testing.T) {
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Errorf("sh -n: %v: %s", err, out)
 		}
-	}
-}
-
-func TestNodePatches(t *testing.T) {
-	in := renderIntent(t, designtest.UniqueLoopbacks())
-	patches := NodePatches(in)
-	if len(patches) != len(in.Nodes) {
-		t.Fatalf("%d patches for %d nodes", len(patches), len(in.Nodes))
-	}
-	want := map[string]NodePatch{
-		"k8s-a1": {Node: "k8s-a1", Labels: map[string]string{LeafPairLabel: "rack-a"}, Annotations: map[string]string{
-			IPv4AddressAnnotation: "172.16.0.11/24", IPv6AddressAnnotation: "fd00:172:16::11/64"}},
-		"k8s-c1": {Node: "k8s-c1", Labels: map[string]string{LeafPairLabel: "rack-c"}, Annotations: map[string]string{
-			IPv4AddressAnnotation: "172.16.0.31/24"}}, // IPv4 only: no IPv6 annotation
-	}
-	for i, p := range patches {
-		if i > 0 && patches[i-1].Node >= p.Node {
-			t.Errorf("patches not sorted by node: %s before %s", patches[i-1].Node, p.Node)
-		}
-		w, ok := want[p.Node]
-		if !ok {
-			continue
-		}
-		if p.Labels[LeafPairLabel] != w.Labels[LeafPairLabel] || len(p.Labels) != 1 {
-			t.Errorf("%s: labels %v, want %v", p.Node, p.Labels, w.Labels)
-		}
-		if len(p.Annotations) != len(w.Annotations) {
-			t.Errorf("%s: annotations %v, want %v", p.Node, p.Annotations, w.Annotations)
-		}
-		for k, v := range w.Annotations {
-			if p.Annotations[k] != v {
-				t.Errorf("%s: annotation %s=%q, want %q", p.Node, k, p.Annotations[k], v)
-			}
-		}
-	}
-	if NodePatches(nil) != nil {
-		t.Error("NodePatches(nil) is not empty")
 	}
 }

@@ -1,4 +1,4 @@
-package calico
+package node
 
 import (
 	"strings"
@@ -7,14 +7,14 @@ import (
 	"github.com/nxcalico/nxcalico/design"
 )
 
-// NodeScript returns a POSIX shell script that installs a node's routes to its leaf loopbacks via
+// Script returns a POSIX shell script that installs a node's routes to its leaf loopbacks via
 // the anycast gateway: one `ip route replace <prefix> via <gateway> dev <interface>` per IPv4 route
 // and `ip -6 route replace …` per IPv6 route, in the order of the intent (summarised, IPv4 first).
 // It runs under `set -eu` and is idempotent: running it again changes nothing. The routes do not
 // survive a reboot; the header says to make them persistent in the node's network configuration.
 // A node without routes (node reachability ReachableBy, where Calico installs the route itself)
 // gets a script that only says so.
-func NodeScript(n *design.NodeIntent) string {
+func Script(n *design.NodeIntent) string {
 	var b strings.Builder
 	b.Grow(256 + 80*len(n.Routes))
 	b.WriteString("#!/bin/sh\n")
