@@ -79,20 +79,22 @@ func templates(sim *nxostest.Server) []*dme.Object {
 	return out
 }
 
-// leakCheck collects every text a run shows and fails the test when one holds a secret.
+// leakCheck collects every text a run shows, for assertNone to check that none holds a secret.
 type leakCheck struct {
-	t     *testing.T
 	texts map[string]string
 }
 
+func newLeakCheck() *leakCheck { return &leakCheck{texts: map[string]string{}} }
+
 func (l *leakCheck) add(what, text string) { l.texts[what] += text + "\n" }
 
-func (l *leakCheck) assertNone(secrets ...string) {
-	l.t.Helper()
+// assertNone fails t when a collected text holds one of secrets.
+func (l *leakCheck) assertNone(t *testing.T, secrets ...string) {
+	t.Helper()
 	for what, text := range l.texts {
 		for _, s := range secrets {
 			if strings.Contains(text, s) {
-				l.t.Errorf("%s contains the password %q", what, s)
+				t.Errorf("%s contains the password %q", what, s)
 			}
 		}
 	}
@@ -132,42 +134,20 @@ func secretGets(core *fake.Clientset) int {
 	return n
 }
 
-func TestOnePasswordForBothEnds(t *testing.T) {
-	ctx := testCtx(t)
-	in := derive(t, passwordDesign())
-	env := startLab(t, in)
+// createPasswordSecret stores value as the password Secret passwordRef names.
+func createPasswordSecret(t *testing.T, ctx context.Context, env *lab.Lab, value string) {
+	t.Helper()
 	secret := &corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: passwordRef.Namespace, Name: passwordRef.Name},
-		Data: map[string][]byte{passwordRef.Key: []byte(clearPassword)}}
+		Data: map[string][]byte{passwordRef.Key: []byte(value)}}
 	if _, err := env.Core.CoreV1().Secrets(passwordRef.Namespace).Create(ctx, secret, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	leaks := &leakCheck{t: t, texts: map[string]string{}}
-	var logs bytes.Buffer
-	s := loggingSyncer(t, env, &logs)
-	s.Progress = func(st nxcalico.Step) { leaks.add("progress", fmt.Sprintf("%+v %v", st, st.Err)) }
+}
 
-	pw, err := nxcalico.ReadPassword(ctx, env.Core, in.Cluster.PasswordSecret)
-	if err != nil {
-		t.Fatalf("ReadPassword: %v", err)
-	}
-	if pw.Reveal() != clearPassword {
-		t.Fatal("ReadPassword returned another value than the Secret holds")
-	}
-	leaks.add("password printed with %v, %+v, %#v and %s", fmt.Sprintf("%v %+v %#v %s", pw, pw, pw, pw))
-	s.Password = pw
-
-	plan, err := s.Plan(ctx, in)
-	if err != nil {
-		t.Fatalf("Plan: %v", err)
-	}
-	leaks.add("plan report", plan.String())
-	rep, err := s.Apply(ctx, plan)
-	if err != nil {
-		t.Fatalf("Apply: %v", err)
-	}
-	leaks.add("apply report", rep.String())
-
-	// The switches store the type-7 form on every template, and it decodes to the password.
+// assertTemplatePasswords checks that every leaf of in holds its two peer templates, each with the
+// type-7 form (passwdType 7) of want, and returns the encoded forms the switches store.
+func assertTemplatePasswords(t *testing.T, env *lab.Lab, in *design.Intent, want string) map[string]bool {
+	t.Helper()
 	stored := map[string]bool{}
 	for _, l := range in.Leaves {
 		tmpls := templates(env.Sims[l.Name])
@@ -179,130 +159,190 @@ func TestOnePasswordForBothEnds(t *testing.T) {
 				t.Errorf("leaf %s template %s: passwdType %q, want 7", l.Name, tp.Get("name"), tp.Get("passwdType"))
 			}
 			got, err := decodeType7(tp.Get("password"))
-			if err != nil || got != clearPassword {
+			if err != nil || got != want {
 				t.Errorf("leaf %s template %s: stored password does not decode to the secret's value (%v)", l.Name, tp.Get("name"), err)
 			}
 			stored[tp.Get("password")] = true
 		}
 	}
-	// It reached the switches only inside configuration POST bodies, never in clear text.
-	for _, l := range in.Leaves {
-		inBody := 0
-		for _, r := range env.Sims[l.Name].Requests() {
-			req := fmt.Sprintf("%s %s %v %s", r.Method, r.Path, r.Query, r.Body)
-			leaks.add("request to "+l.Name, req)
-			for enc := range stored {
-				if strings.Contains(r.Path, enc) || strings.Contains(r.Query.Encode(), enc) {
-					t.Errorf("leaf %s: password in the URL of %s %s", l.Name, r.Method, r.Path)
-				}
-				if strings.Contains(r.Body, enc) {
-					inBody++
-					if r.Method != http.MethodPost {
-						t.Errorf("leaf %s: password in the body of %s %s", l.Name, r.Method, r.Path)
+	return stored
+}
+
+func TestOnePasswordForBothEnds(t *testing.T) {
+	ctx := testCtx(t)
+	in := derive(t, passwordDesign())
+	env := startLab(t, in)
+	createPasswordSecret(t, ctx, env, clearPassword)
+	leaks := newLeakCheck()
+	var logs bytes.Buffer
+	s := loggingSyncer(t, env, &logs)
+	s.Progress = func(st nxcalico.Step) { leaks.add("progress", fmt.Sprintf("%+v %v", st, st.Err)) }
+
+	var pw design.Secret
+	phase(t, "ReadPassword returns the Secret's value", func(t *testing.T) {
+		var err error
+		pw, err = nxcalico.ReadPassword(ctx, env.Core, in.Cluster.PasswordSecret)
+		if err != nil {
+			t.Fatalf("ReadPassword: %v", err)
+		}
+		if pw.Reveal() != clearPassword {
+			t.Fatal("ReadPassword returned another value than the Secret holds")
+		}
+		leaks.add("password printed with %v, %+v, %#v and %s", fmt.Sprintf("%v %+v %#v %s", pw, pw, pw, pw))
+		s.Password = pw
+	})
+
+	phase(t, "the design plans and applies with the password", func(t *testing.T) {
+		plan, err := s.Plan(ctx, in)
+		if err != nil {
+			t.Fatalf("Plan: %v", err)
+		}
+		leaks.add("plan report", plan.String())
+		rep, err := s.Apply(ctx, plan)
+		if err != nil {
+			t.Fatalf("Apply: %v", err)
+		}
+		leaks.add("apply report", rep.String())
+	})
+
+	// stored are the type-7 forms of the password on the switches.
+	var stored map[string]bool
+	phase(t, "every leaf template stores the type-7 form of the password", func(t *testing.T) {
+		stored = assertTemplatePasswords(t, env, in, clearPassword)
+	})
+
+	t.Run("the password reaches each switch only in the body of its one configuration POST", func(t *testing.T) {
+		for _, l := range in.Leaves {
+			inBody := 0
+			for _, r := range env.Sims[l.Name].Requests() {
+				req := fmt.Sprintf("%s %s %v %s", r.Method, r.Path, r.Query, r.Body)
+				leaks.add("request to "+l.Name, req)
+				for enc := range stored {
+					if strings.Contains(r.Path, enc) || strings.Contains(r.Query.Encode(), enc) {
+						t.Errorf("leaf %s: password in the URL of %s %s", l.Name, r.Method, r.Path)
+					}
+					if strings.Contains(r.Body, enc) {
+						inBody++
+						if r.Method != http.MethodPost {
+							t.Errorf("leaf %s: password in the body of %s %s", l.Name, r.Method, r.Path)
+						}
 					}
 				}
 			}
-		}
-		if inBody != 1 {
-			t.Errorf("leaf %s: %d request bodies carry the password, want the one configuration POST", l.Name, inBody)
-		}
-	}
-
-	// Calico only references the Secret.
-	peers, err := env.Clientset.ProjectcalicoV3().BGPPeers().List(ctx, metav1.ListOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(peers.Items) == 0 {
-		t.Fatal("no BGPPeers")
-	}
-	for _, p := range peers.Items {
-		ref := p.Spec.Password
-		if ref == nil || ref.SecretKeyRef == nil || ref.SecretKeyRef.Name != passwordRef.Name || ref.SecretKeyRef.Key != passwordRef.Key {
-			t.Errorf("BGPPeer %s password: %+v, want secretKeyRef %s/%s", p.Name, ref, passwordRef.Name, passwordRef.Key)
-		}
-	}
-	all, err := json.Marshal(peers)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaks.add("BGPPeers on the API server", string(all))
-	for enc := range stored {
-		if strings.Contains(string(all), enc) {
-			t.Error("a BGPPeer carries the type-7 password")
-		}
-	}
-
-	// Planning again sends no password and finds nothing to do.
-	again, err := s.Plan(ctx, in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !again.Empty() {
-		t.Errorf("plan after applying with a password is not empty:\n%s", again)
-	}
-	leaks.add("second plan report", again.String())
-
-	arts, err := nxcalico.Artifacts(in, nxos.RenderOptions{Password: pw})
-	if err != nil {
-		t.Fatal(err)
-	}
-	type7InArtifacts := false
-	for _, a := range arts {
-		leaks.add("artifact "+a.Path, string(a.Data))
-		for enc := range stored {
-			type7InArtifacts = type7InArtifacts || strings.Contains(string(a.Data), enc)
-		}
-	}
-	if !type7InArtifacts {
-		t.Error("no artifact carries the type-7 password the switches need")
-	}
-
-	// An error on the way does not show it either.
-	s.RotatePassword = true
-	s.Password = design.NewSecret(rotatedPassword)
-	rotate, err := s.Plan(ctx, in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaks.add("rotation plan report", rotate.String())
-	if _, u, _ := rotate.Counts(); u != 4 {
-		t.Errorf("rotation plan updates %d objects, want the 4 templates:\n%s", u, rotate)
-	}
-	if !strings.Contains(rotate.String(), design.Redacted) {
-		t.Errorf("rotation plan does not show the password as %s:\n%s", design.Redacted, rotate)
-	}
-	for _, sim := range env.Sims {
-		rejectConfig(sim, http.StatusBadRequest, 1)
-	}
-	if _, err := s.Apply(ctx, rotate); err == nil {
-		t.Error("Apply succeeded with both switches refusing the rotation")
-	} else {
-		leaks.add("apply error", err.Error())
-	}
-	if _, err := s.Apply(ctx, rotate); err != nil {
-		t.Fatalf("rotating the password: %v", err)
-	}
-	for _, l := range in.Leaves {
-		for _, tp := range templates(env.Sims[l.Name]) {
-			if got, _ := decodeType7(tp.Get("password")); got != rotatedPassword {
-				t.Errorf("leaf %s template %s: password not rotated", l.Name, tp.Get("name"))
+			if inBody != 1 {
+				t.Errorf("leaf %s: %d request bodies carry the password, want the one configuration POST", l.Name, inBody)
 			}
 		}
-	}
-	s.RotatePassword = false
-	if after, err := s.Plan(ctx, in); err != nil || !after.Empty() {
-		t.Errorf("plan after the rotation: %v\n%v", err, after)
-	}
+	})
 
-	if n := secretGets(env.Core); n != 1 {
-		t.Errorf("the Secret was read %d times, want once (by ReadPassword)", n)
-	}
-	leaks.add("debug log", logs.String())
-	if !strings.Contains(logs.String(), "level=DEBUG") {
-		t.Error("the debug logger received nothing: the log check proves nothing")
-	}
-	leaks.assertNone(clearPassword, rotatedPassword)
+	t.Run("Calico's BGPPeers only reference the Secret", func(t *testing.T) {
+		peers, err := env.Clientset.ProjectcalicoV3().BGPPeers().List(ctx, metav1.ListOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(peers.Items) == 0 {
+			t.Fatal("no BGPPeers")
+		}
+		for _, p := range peers.Items {
+			ref := p.Spec.Password
+			if ref == nil || ref.SecretKeyRef == nil || ref.SecretKeyRef.Name != passwordRef.Name || ref.SecretKeyRef.Key != passwordRef.Key {
+				t.Errorf("BGPPeer %s password: %+v, want secretKeyRef %s/%s", p.Name, ref, passwordRef.Name, passwordRef.Key)
+			}
+		}
+		all, err := json.Marshal(peers)
+		if err != nil {
+			t.Fatal(err)
+		}
+		leaks.add("BGPPeers on the API server", string(all))
+		for enc := range stored {
+			if strings.Contains(string(all), enc) {
+				t.Error("a BGPPeer carries the type-7 password")
+			}
+		}
+	})
+
+	phase(t, "planning again finds nothing to do", func(t *testing.T) {
+		again, err := s.Plan(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !again.Empty() {
+			t.Errorf("plan after applying with a password is not empty:\n%s", again)
+		}
+		leaks.add("second plan report", again.String())
+	})
+
+	t.Run("the artifacts carry the type-7 password the switches need", func(t *testing.T) {
+		arts, err := nxcalico.Artifacts(in, nxos.RenderOptions{Password: pw})
+		if err != nil {
+			t.Fatal(err)
+		}
+		type7InArtifacts := false
+		for _, a := range arts {
+			leaks.add("artifact "+a.Path, string(a.Data))
+			for enc := range stored {
+				type7InArtifacts = type7InArtifacts || strings.Contains(string(a.Data), enc)
+			}
+		}
+		if !type7InArtifacts {
+			t.Error("no artifact carries the type-7 password the switches need")
+		}
+	})
+
+	var rotate *nxcalico.Plan
+	phase(t, "the rotation plan updates the 4 templates and shows the password redacted", func(t *testing.T) {
+		s.RotatePassword = true
+		s.Password = design.NewSecret(rotatedPassword)
+		var err error
+		rotate, err = s.Plan(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		leaks.add("rotation plan report", rotate.String())
+		if _, u, _ := rotate.Counts(); u != 4 {
+			t.Errorf("rotation plan updates %d objects, want the 4 templates:\n%s", u, rotate)
+		}
+		if !strings.Contains(rotate.String(), design.Redacted) {
+			t.Errorf("rotation plan does not show the password as %s:\n%s", design.Redacted, rotate)
+		}
+	})
+
+	// The leak check at the end shows that the error of a refused rotation does not hold it either.
+	phase(t, "a rotation the switches refuse fails", func(t *testing.T) {
+		for _, sim := range env.Sims {
+			rejectConfig(sim, http.StatusBadRequest, 1)
+		}
+		if _, err := s.Apply(ctx, rotate); err == nil {
+			t.Error("Apply succeeded with both switches refusing the rotation")
+		} else {
+			leaks.add("apply error", err.Error())
+		}
+	})
+
+	phase(t, "applying the rotation again sets the new password on every template", func(t *testing.T) {
+		if _, err := s.Apply(ctx, rotate); err != nil {
+			t.Fatalf("rotating the password: %v", err)
+		}
+		assertTemplatePasswords(t, env, in, rotatedPassword)
+	})
+
+	t.Run("without RotatePassword a plan after the rotation finds nothing to do", func(t *testing.T) {
+		s.RotatePassword = false
+		if after, err := s.Plan(ctx, in); err != nil || !after.Empty() {
+			t.Errorf("plan after the rotation: %v\n%v", err, after)
+		}
+	})
+
+	t.Run("the Secret is read once and no report, request, object, artifact, error or log shows a password", func(t *testing.T) {
+		if n := secretGets(env.Core); n != 1 {
+			t.Errorf("the Secret was read %d times, want once (by ReadPassword)", n)
+		}
+		leaks.add("debug log", logs.String())
+		if !strings.Contains(logs.String(), "level=DEBUG") {
+			t.Error("the debug logger received nothing: the log check proves nothing")
+		}
+		leaks.assertNone(t, clearPassword, rotatedPassword)
+	})
 }
 
 func TestReadPassword(t *testing.T) {

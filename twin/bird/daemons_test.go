@@ -149,18 +149,81 @@ func protocol(ps []Protocol, name string, f addressing.Family) (Protocol, bool) 
 	return Protocol{}, false
 }
 
+// linkPair joins the namespaces a and b by a veth pair: a's end has 10.99.0.1/24 and fd99::1/64,
+// b's end 10.99.0.2/24 and fd99::2/64.
+func linkPair(t *testing.T, a, b string) {
+	t.Helper()
+	veth := fmt.Sprintf("nxcbt%d", os.Getpid()%100000)
+	ipCmd(t, "link", "add", veth+"a", "netns", a, "type", "veth", "peer", "name", veth+"b", "netns", b)
+	for _, side := range []struct{ ns, dev, v4, v6 string }{{a, veth + "a", "10.99.0.1/24", "fd99::1/64"}, {b, veth + "b", "10.99.0.2/24", "fd99::2/64"}} {
+		ipCmd(t, "-n", side.ns, "addr", "add", side.v4, "dev", side.dev)
+		ipCmd(t, "-n", side.ns, "addr", "add", side.v6, "dev", side.dev, "nodad")
+		ipCmd(t, "-n", side.ns, "link", "set", side.dev, "up")
+	}
+}
+
+// startDaemons starts BIRD with v4 and v6 as opts say, stopped in t.Cleanup.
+func startDaemons(ctx context.Context, t *testing.T, opts DaemonOptions, v4, v6 *Config) *Daemons {
+	t.Helper()
+	d, err := Start(ctx, opts, v4, v6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = d.Stop(context.Background()) })
+	return d
+}
+
+// established is a waitFor condition: d's BGP protocols named in names (one per family) are all
+// Established.
+func established(ctx context.Context, d *Daemons, names map[addressing.Family]string) func() (bool, string) {
+	return func() (bool, string) {
+		ps, err := d.Protocols(ctx)
+		if err != nil {
+			return false, err.Error()
+		}
+		var states []string
+		all := true
+		for f, name := range names {
+			p, ok := protocol(ps, name, f)
+			states = append(states, fmt.Sprintf("%s %s: %q %q", f, name, p.BGPState, p.Info))
+			all = all && ok && p.Established
+		}
+		return all, strings.Join(states, "; ")
+	}
+}
+
+// waitRoute waits until d holds a route of family f to prefix learned from the protocol from, and
+// returns all of d's routes of f at that moment.
+func waitRoute(ctx context.Context, t *testing.T, what string, d *Daemons, f addressing.Family, prefix, from string) []Route {
+	t.Helper()
+	var got []Route
+	waitFor(ctx, t, what, func() (bool, string) {
+		rs, err := d.Routes(ctx, f)
+		if err != nil {
+			return false, err.Error()
+		}
+		got = rs
+		return slices.ContainsFunc(rs, func(r Route) bool { return r.Prefix.String() == prefix && r.From == from }), fmt.Sprint(rs)
+	})
+	return got
+}
+
+// pause waits for d, failing the test when ctx ends first.
+func pause(ctx context.Context, t *testing.T, d time.Duration) {
+	t.Helper()
+	select {
+	case <-ctx.Done():
+		t.Fatalf("pausing %s: %v", d, ctx.Err())
+	case <-time.After(d):
+	}
+}
+
 func TestDaemonsSession(t *testing.T) {
 	needDaemons(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	ns := testNetns(t, "a", "b")
-	veth := fmt.Sprintf("nxcbt%d", os.Getpid()%100000)
-	ipCmd(t, "link", "add", veth+"a", "netns", ns[0], "type", "veth", "peer", "name", veth+"b", "netns", ns[1])
-	for i, side := range []struct{ dev, v4, v6 string }{{veth + "a", "10.99.0.1/24", "fd99::1/64"}, {veth + "b", "10.99.0.2/24", "fd99::2/64"}} {
-		ipCmd(t, "-n", ns[i], "addr", "add", side.v4, "dev", side.dev)
-		ipCmd(t, "-n", ns[i], "addr", "add", side.v6, "dev", side.dev, "nodad")
-		ipCmd(t, "-n", ns[i], "link", "set", side.dev, "up")
-	}
+	linkPair(t, ns[0], ns[1])
 	// The node's IPAM block as calico-node's IPAM would program it, and a route outside every
 	// pool that must never be exported.
 	ipCmd(t, "-n", ns[0], "route", "add", "blackhole", "10.244.5.0/26")
@@ -172,132 +235,105 @@ func TestDaemonsSession(t *testing.T) {
 	v4, v6 := mustGenerate(t, n, r)
 	dir := t.TempDir()
 	start := time.Now()
-	node, err := Start(ctx, DaemonOptions{Netns: ns[0], Dir: dir, Name: "node-a"}, v4, v6)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = node.Stop(context.Background()) })
-	far, err := Start(ctx, DaemonOptions{Netns: ns[1], Dir: dir, Name: "far"}, plainConfig(addressing.IPv4, peerConfV4), plainConfig(addressing.IPv6, peerConfV6))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = far.Stop(context.Background()) })
-
-	established := func(d *Daemons, names map[addressing.Family]string) func() (bool, string) {
-		return func() (bool, string) {
-			ps, err := d.Protocols(ctx)
-			if err != nil {
-				return false, err.Error()
-			}
-			var states []string
-			all := true
-			for f, name := range names {
-				p, ok := protocol(ps, name, f)
-				states = append(states, fmt.Sprintf("%s %s: %q %q", f, name, p.BGPState, p.Info))
-				all = all && ok && p.Established
-			}
-			return all, strings.Join(states, "; ")
-		}
-	}
+	node := startDaemons(ctx, t, DaemonOptions{Netns: ns[0], Dir: dir, Name: "node-a"}, v4, v6)
+	far := startDaemons(ctx, t, DaemonOptions{Netns: ns[1], Dir: dir, Name: "far"}, plainConfig(addressing.IPv4, peerConfV4), plainConfig(addressing.IPv6, peerConfV6))
 	nodeNames := map[addressing.Family]string{addressing.IPv4: "Node_10_99_0_2", addressing.IPv6: "Node_fd99__2"}
-	waitFor(ctx, t, "node sessions Established", established(node, nodeNames))
-	waitFor(ctx, t, "far sessions Established", established(far, map[addressing.Family]string{addressing.IPv4: "node", addressing.IPv6: "node"}))
-	t.Logf("both families Established on both ends %v after the daemons started", time.Since(start).Round(time.Millisecond))
 
-	ps, err := node.Protocols(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p4, _ := protocol(ps, "Node_10_99_0_2", addressing.IPv4)
-	if p4.Neighbor != netip.MustParseAddr("10.99.0.2") || p4.NeighborAS != 65002 || p4.Proto != "BGP" {
-		t.Errorf("node's IPv4 protocol = %+v, want BGP neighbor 10.99.0.2 AS 65002", p4)
-	}
+	phase(t, "both families are Established on both ends", func(t *testing.T) {
+		waitFor(ctx, t, "node sessions Established", established(ctx, node, nodeNames))
+		waitFor(ctx, t, "far sessions Established", established(ctx, far, map[addressing.Family]string{addressing.IPv4: "node", addressing.IPv6: "node"}))
+		t.Logf("both families Established on both ends %v after the daemons started", time.Since(start).Round(time.Millisecond))
+	})
 
-	// Exports: the far end learns the node's block and nothing outside the pools.
-	for _, c := range []struct {
-		f            addressing.Family
-		block, alien string
-	}{{addressing.IPv4, "10.244.5.0/26", "172.16.9.0/24"}, {addressing.IPv6, "fd00:244::/122", "fd16:9::/64"}} {
-		var got []Route
-		waitFor(ctx, t, "far end learns "+c.block, func() (bool, string) {
-			rs, err := far.Routes(ctx, c.f)
-			if err != nil {
-				return false, err.Error()
-			}
-			got = rs
-			return slices.ContainsFunc(rs, func(r Route) bool { return r.Prefix.String() == c.block && r.From == "node" }), fmt.Sprint(rs)
-		})
-		for _, r := range got {
-			if r.From != "node" {
-				continue
-			}
-			if r.Prefix.String() != c.block {
-				t.Errorf("%s: far end learned %s from the node; want only the block %s (not %s, outside every pool)", c.f, r.Prefix, c.block, c.alien)
-			}
-			if !slices.Equal(r.ASPath, []uint32{65001}) {
-				t.Errorf("%s: %s AS path %v, want [65001]", c.f, r.Prefix, r.ASPath)
-			}
+	// before is the node's IPv4 session to the far end, before Configure.
+	var before Protocol
+	phase(t, "the node's IPv4 protocol is a BGP session to the far end's address and AS", func(t *testing.T) {
+		ps, err := node.Protocols(ctx)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-
-	// Imports: the BGPFilter lets only the default route in.
-	for _, c := range []struct {
-		f             addressing.Family
-		def, filtered string
-	}{{addressing.IPv4, "0.0.0.0/0", "10.77.0.0/24"}, {addressing.IPv6, "::/0", "fd77::/64"}} {
-		var got []Route
-		waitFor(ctx, t, "node learns "+c.def, func() (bool, string) {
-			rs, err := node.Routes(ctx, c.f)
-			if err != nil {
-				return false, err.Error()
-			}
-			got = rs
-			return slices.ContainsFunc(rs, func(r Route) bool { return r.Prefix.String() == c.def && r.From == nodeNames[c.f] }), fmt.Sprint(rs)
-		})
-		for _, r := range got {
-			if r.Prefix.String() == c.filtered {
-				t.Errorf("%s: node accepted %s from %s; the BGPFilter imports only %s", c.f, r.Prefix, r.From, c.def)
-			}
-			if r.Prefix.String() == c.def && (!r.Reachable || len(r.NextHops) != 1) {
-				t.Errorf("%s: default route %+v, want reachable via the far end", c.f, r)
-			}
+		before, _ = protocol(ps, "Node_10_99_0_2", addressing.IPv4)
+		if before.Neighbor != netip.MustParseAddr("10.99.0.2") || before.NeighborAS != 65002 || before.Proto != "BGP" {
+			t.Errorf("node's IPv4 protocol = %+v, want BGP neighbor 10.99.0.2 AS 65002", before)
 		}
-	}
+	})
 
-	// Configure with an added peer keeps the running session.
-	before, _ := protocol(ps, "Node_10_99_0_2", addressing.IPv4)
-	r.Peers = append(r.Peers, apiv3.BGPPeer{ObjectMeta: metav1.ObjectMeta{Name: "second"}, Spec: apiv3.BGPPeerSpec{PeerIP: "10.99.0.3", ASNumber: 65003}})
-	v4b, v6b := mustGenerate(t, n, r)
-	time.Sleep(1100 * time.Millisecond) // so that a restarted session would show another "since" second
-	if err := node.Configure(ctx, v4b, v6b); err != nil {
-		t.Fatal(err)
-	}
-	ps, err = node.Protocols(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	after, _ := protocol(ps, "Node_10_99_0_2", addressing.IPv4)
-	if !after.Established || after.Since != before.Since {
-		t.Errorf("after Configure with an added peer the running session is %q since %s; want still Established since %s", after.BGPState, after.Since, before.Since)
-	}
-	if _, ok := protocol(ps, "Global_10_99_0_3", addressing.IPv4); !ok {
-		t.Errorf("after Configure no protocol Global_10_99_0_3")
-	}
+	t.Run("the far end learns the node's block and nothing outside the pools", func(t *testing.T) {
+		for _, c := range []struct {
+			f            addressing.Family
+			block, alien string
+		}{{addressing.IPv4, "10.244.5.0/26", "172.16.9.0/24"}, {addressing.IPv6, "fd00:244::/122", "fd16:9::/64"}} {
+			t.Run(c.f.String(), func(t *testing.T) {
+				for _, r := range waitRoute(ctx, t, "far end learns "+c.block, far, c.f, c.block, "node") {
+					if r.From != "node" {
+						continue
+					}
+					if r.Prefix.String() != c.block {
+						t.Errorf("%s: far end learned %s from the node; want only the block %s (not %s, outside every pool)", c.f, r.Prefix, c.block, c.alien)
+					}
+					if !slices.Equal(r.ASPath, []uint32{65001}) {
+						t.Errorf("%s: %s AS path %v, want [65001]", c.f, r.Prefix, r.ASPath)
+					}
+				}
+			})
+		}
+	})
 
-	if rss, err := node.Memory(); err != nil || rss <= 0 {
-		t.Errorf("Memory() = %d, %v", rss, err)
-	} else {
-		t.Logf("node bird+bird6 resident: %d KiB", rss/1024)
-	}
+	t.Run("the BGPFilter lets only the default route in", func(t *testing.T) {
+		for _, c := range []struct {
+			f             addressing.Family
+			def, filtered string
+		}{{addressing.IPv4, "0.0.0.0/0", "10.77.0.0/24"}, {addressing.IPv6, "::/0", "fd77::/64"}} {
+			t.Run(c.f.String(), func(t *testing.T) {
+				for _, r := range waitRoute(ctx, t, "node learns "+c.def, node, c.f, c.def, nodeNames[c.f]) {
+					if r.Prefix.String() == c.filtered {
+						t.Errorf("%s: node accepted %s from %s; the BGPFilter imports only %s", c.f, r.Prefix, r.From, c.def)
+					}
+					if r.Prefix.String() == c.def && (!r.Reachable || len(r.NextHops) != 1) {
+						t.Errorf("%s: default route %+v, want reachable via the far end", c.f, r)
+					}
+				}
+			})
+		}
+	})
 
-	// Stop removes the runtime directory and is idempotent.
-	if err := node.Stop(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := node.Stop(ctx); err != nil {
-		t.Errorf("second Stop: %v", err)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "bird-node-a")); !os.IsNotExist(err) {
-		t.Errorf("runtime directory left after Stop: %v", err)
-	}
+	t.Run("Configure with an added peer keeps the running session", func(t *testing.T) {
+		r.Peers = append(r.Peers, apiv3.BGPPeer{ObjectMeta: metav1.ObjectMeta{Name: "second"}, Spec: apiv3.BGPPeerSpec{PeerIP: "10.99.0.3", ASNumber: 65003}})
+		v4b, v6b := mustGenerate(t, n, r)
+		pause(ctx, t, 1100*time.Millisecond) // so that a restarted session would show another "since" second
+		if err := node.Configure(ctx, v4b, v6b); err != nil {
+			t.Fatal(err)
+		}
+		ps, err := node.Protocols(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		after, _ := protocol(ps, "Node_10_99_0_2", addressing.IPv4)
+		if !after.Established || after.Since != before.Since {
+			t.Errorf("after Configure with an added peer the running session is %q since %s; want still Established since %s", after.BGPState, after.Since, before.Since)
+		}
+		if _, ok := protocol(ps, "Global_10_99_0_3", addressing.IPv4); !ok {
+			t.Errorf("after Configure no protocol Global_10_99_0_3")
+		}
+	})
+
+	t.Run("Memory reports the node's resident size", func(t *testing.T) {
+		if rss, err := node.Memory(); err != nil || rss <= 0 {
+			t.Errorf("Memory() = %d, %v", rss, err)
+		} else {
+			t.Logf("node bird+bird6 resident: %d KiB", rss/1024)
+		}
+	})
+
+	t.Run("Stop removes the runtime directory and is idempotent", func(t *testing.T) {
+		if err := node.Stop(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := node.Stop(ctx); err != nil {
+			t.Errorf("second Stop: %v", err)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "bird-node-a")); !os.IsNotExist(err) {
+			t.Errorf("runtime directory left after Stop: %v", err)
+		}
+	})
 }
