@@ -34,10 +34,20 @@ type Syncer struct {
 	Retired map[string]*nxos.Client
 	// Calico reaches the cluster's Calico API.
 	Calico *calico.Client
+	// CalicoInStep says the cluster's Calico objects already are those the intent renders: Plan
+	// and Apply leave them out (Calico is still used for calico-node's status), which saves a
+	// list of every object nxcalico owns and their diff. It is for a caller that knows it, such
+	// as nodewatch between full passes while the objects the intent renders are those it last
+	// applied; drift in Calico's objects is then left for a run without it.
+	CalicoInStep bool
 	// Nodes, when set, plans and applies the Node labels and annotations that per-pair BGPPeers
 	// select on and that Calico's Kubernetes datastore reads (projectcalico.org/IPv4Address, …;
 	// see node.Patches). Leave it nil when something else manages Nodes.
 	Nodes *node.Client
+	// NodePairs, when not nil, limits the Nodes Plan reads and Apply labels to those of the
+	// design's nodes attached to these leaf pairs; the others are taken to be in step. It is for a
+	// caller that knows only these pairs' nodes changed, such as nodewatch between full passes.
+	NodePairs []string
 	// Password is the BGP password when the design names a password secret (see ReadPassword).
 	// It reaches the leaves only inside the POST body and Calico only as a secretKeyRef.
 	Password design.Secret
@@ -114,16 +124,21 @@ type choices struct {
 	nodes             *node.Client
 	password          design.Secret
 	rotate, outage    bool
+	calicoInStep      bool
+	nodePairs         []string // sorted; nil = every pair
 }
 
 // choicesOf records the Syncer's choices.
 func (s *Syncer) choicesOf() choices {
-	c := choices{calico: s.Calico, nodes: s.Nodes, password: s.Password, rotate: s.RotatePassword, outage: s.AllowOutage}
+	c := choices{calico: s.Calico, nodes: s.Nodes, password: s.Password, rotate: s.RotatePassword, outage: s.AllowOutage, calicoInStep: s.CalicoInStep}
 	for name := range s.Switches {
 		c.switches = append(c.switches, name)
 	}
 	for name := range s.Retired {
 		c.retired = append(c.retired, name)
+	}
+	if s.NodePairs != nil {
+		c.nodePairs = slices.Sorted(slices.Values(s.NodePairs))
 	}
 	slices.Sort(c.switches)
 	slices.Sort(c.retired)
@@ -150,6 +165,12 @@ func (c choices) differences(made choices) []string {
 	}
 	if c.outage != made.outage {
 		out = append(out, fmt.Sprintf("AllowOutage %t, the plan was made with %t", c.outage, made.outage))
+	}
+	if !slices.Equal(c.nodePairs, made.nodePairs) || (c.nodePairs == nil) != (made.nodePairs == nil) {
+		out = append(out, fmt.Sprintf("NodePairs %v, the plan was made with %v", c.nodePairs, made.nodePairs))
+	}
+	if c.calicoInStep != made.calicoInStep {
+		out = append(out, fmt.Sprintf("CalicoInStep %t, the plan was made with %t", c.calicoInStep, made.calicoInStep))
 	}
 	if c.rotate != made.rotate {
 		out = append(out, fmt.Sprintf("RotatePassword %t, the plan was made with %t", c.rotate, made.rotate))
@@ -180,7 +201,7 @@ func (p *Plan) Leaf(name string) *nxos.Plan {
 	return nil
 }
 
-// Calico is the plan of the cluster's Calico objects.
+// Calico is the plan of the cluster's Calico objects, nil when the Syncer had CalicoInStep.
 func (p *Plan) Calico() *calico.Plan { return p.calico }
 
 // Nodes returns the plan of the Node labels and annotations (the patches that change something),
@@ -319,16 +340,18 @@ func (s *Syncer) Plan(ctx context.Context, in *design.Intent) (*Plan, error) {
 		configs = append(configs, cfg)
 	}
 	slices.SortFunc(configs, func(a, b *nxos.LeafConfig) int { return strings.Compare(a.Leaf, b.Leaf) })
-	objects, err := calico.Render(in)
-	if err != nil {
-		return nil, err
-	}
 	p := &Plan{intent: in, made: s.choicesOf()}
-	p.calico, err = s.Calico.Plan(ctx, in.Cluster.Name, objects.All())
-	if err != nil {
-		return nil, fmt.Errorf("nxcalico: planning Calico: %w", err)
+	if !s.CalicoInStep {
+		objects, err := calico.Render(in)
+		if err != nil {
+			return nil, err
+		}
+		p.calico, err = s.Calico.Plan(ctx, in.Cluster.Name, objects.All())
+		if err != nil {
+			return nil, fmt.Errorf("nxcalico: planning Calico: %w", err)
+		}
+		s.emit(Step{Side: "calico", What: "planned", Detail: change.Summary(p.calico.Counts())})
 	}
-	s.emit(Step{Side: "calico", What: "planned", Detail: change.Summary(p.calico.Counts())})
 	// The switches never read a password back, so a plan cannot see that theirs differs; when
 	// Calico's peers are about to use another password Secret, the leaves must get the password.
 	switch {
@@ -365,13 +388,28 @@ func (s *Syncer) Plan(ctx context.Context, in *design.Intent) (*Plan, error) {
 			strings.Join(out, "; "))
 	}
 	if s.Nodes != nil {
-		p.nodes, err = s.Nodes.Plan(ctx, in)
+		p.nodes, err = s.Nodes.Plan(ctx, nodesOfPairs(in, s.NodePairs))
 		if err != nil {
 			return nil, fmt.Errorf("nxcalico: planning node labels: %w", err)
 		}
 		s.emit(Step{Side: "nodes", What: "planned", Detail: fmt.Sprintf("%d to label", len(p.nodes.Changes))})
 	}
 	return p, nil
+}
+
+// nodesOfPairs is in with only the nodes attached to pairs; in itself when pairs is nil.
+func nodesOfPairs(in *design.Intent, pairs []string) *design.Intent {
+	if pairs == nil {
+		return in
+	}
+	out := *in
+	out.Nodes = nil
+	for i := range in.Nodes {
+		if slices.Contains(pairs, in.Nodes[i].Pair) {
+			out.Nodes = append(out.Nodes, in.Nodes[i])
+		}
+	}
+	return &out
 }
 
 // peerPasswordUpdate is a BGPPeer a Calico plan updates with another password reference.

@@ -186,3 +186,25 @@ func TestNewClientRefusesBadOptions(t *testing.T) {
 		t.Errorf("NewClient with Concurrency -1 = %v", err)
 	}
 }
+
+func TestPlanComparesAddressesAsPrefixes(t *testing.T) {
+	in := derive(t, design.CaseStudy())
+	var objs []runtime.Object
+	for _, p := range Patches(in) {
+		ann := maps.Clone(p.Annotations)
+		if p.Node == "master" {
+			ann[IPv6AddressAnnotation] = "2001:192:168:1:0:0:0:10/64" // the same prefix, written long
+		}
+		if p.Node == "node01" {
+			ann[IPv4AddressAnnotation] = "192.168.1.11/16" // another prefix length
+		}
+		objs = append(objs, &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: p.Node, Labels: p.Labels, Annotations: ann}})
+	}
+	plan, err := newClient(t, fake.NewClientset(objs...), Options{}).Plan(t.Context(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Changes) != 1 || plan.Changes[0].Node != "node01" || plan.Unchanged != 2 {
+		t.Errorf("plan changes %v (%d unchanged), want node01 only", plan.Changes, plan.Unchanged)
+	}
+}

@@ -38,40 +38,54 @@ func Patches(in *design.Intent) []Patch {
 	return patches
 }
 
-// want is what one node of an intent carries: its name, pair, and address annotations ("" for a
-// family it lacks). Comparing it with a Node allocates nothing.
-type want struct{ name, pair, v4, v6 string }
+// want is what one node of an intent carries: its name, pair, and the prefixes of its address
+// annotations (invalid for a family it lacks). Comparing it with a Node allocates nothing.
+type want struct {
+	name, pair string
+	v4, v6     netip.Prefix
+}
 
 func wantOf(in *design.Intent, n *design.NodeIntent) want {
 	w := want{name: n.Name, pair: n.Pair}
 	gw := in.Fabric.Gateway
 	if a := n.Addr.IPv4; a.IsValid() && gw.IPv4.IsValid() {
-		w.v4 = netip.PrefixFrom(a, gw.IPv4.Bits()).String()
+		w.v4 = netip.PrefixFrom(a, gw.IPv4.Bits())
 	}
 	if a := n.Addr.IPv6; a.IsValid() && gw.IPv6.IsValid() {
-		w.v6 = netip.PrefixFrom(a, gw.IPv6.Bits()).String()
+		w.v6 = netip.PrefixFrom(a, gw.IPv6.Bits())
 	}
 	return w
 }
 
 func (w want) patch() Patch {
 	p := Patch{Node: w.name, Labels: map[string]string{LeafPairLabel: w.pair}, Annotations: make(map[string]string, len(addressing.Families))}
-	if w.v4 != "" {
-		p.Annotations[IPv4AddressAnnotation] = w.v4
+	if w.v4.IsValid() {
+		p.Annotations[IPv4AddressAnnotation] = w.v4.String()
 	}
-	if w.v6 != "" {
-		p.Annotations[IPv6AddressAnnotation] = w.v6
+	if w.v6.IsValid() {
+		p.Annotations[IPv6AddressAnnotation] = w.v6.String()
 	}
 	return p
 }
 
 // carriedBy reports whether a Node with these labels and annotations already carries w.
 func (w want) carriedBy(labels, annotations map[string]string) bool {
-	return has(labels, LeafPairLabel, w.pair) && (w.v4 == "" || has(annotations, IPv4AddressAnnotation, w.v4)) &&
-		(w.v6 == "" || has(annotations, IPv6AddressAnnotation, w.v6))
+	if got, ok := labels[LeafPairLabel]; !ok || got != w.pair {
+		return false
+	}
+	return hasPrefix(annotations, IPv4AddressAnnotation, w.v4) && hasPrefix(annotations, IPv6AddressAnnotation, w.v6)
 }
 
-func has(m map[string]string, k, v string) bool {
-	got, ok := m[k]
-	return ok && got == v
+// hasPrefix reports whether annotation key holds want, in any of its textual forms (as Calico
+// parses it); true when want is invalid: the family is not set.
+func hasPrefix(annotations map[string]string, key string, want netip.Prefix) bool {
+	if !want.IsValid() {
+		return true
+	}
+	got, ok := annotations[key]
+	if !ok {
+		return false
+	}
+	p, err := netip.ParsePrefix(got)
+	return err == nil && p == want
 }

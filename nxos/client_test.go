@@ -373,3 +373,21 @@ func TestNoOutputAndNoSecretsInLogs(t *testing.T) {
 		t.Fatalf("debug log contains %q:\n%s", n, text)
 	}
 }
+
+func TestFirstIsError(t *testing.T) {
+	for _, tc := range []struct {
+		body string
+		want bool
+	}{
+		{`{"imdata":[{"error":{"attributes":{"code":"102","text":"not found"}}}]}`, true},
+		{`{"totalCount":"1","imdata":[{"error":{"attributes":{"code":"1","text":"x"}}}]}`, true},
+		{`{"totalCount":"1","imdata":[{"bgpPeer":{"attributes":{"name":"error","descr":"\"error\""}}}]}`, false},
+		{`{"totalCount":"0","imdata":[]}`, false},
+		{`{"imdata":[{"topSystem":{"children":[{"error":{"attributes":{}}}]}}]}`, false},
+		{`not json "error"`, false},
+	} {
+		if got := firstIsError([]byte(tc.body)); got != tc.want {
+			t.Errorf("firstIsError(%s) = %v, want %v", tc.body, got, tc.want)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -29,9 +30,11 @@ type response struct {
 	cookies []*http.Cookie
 }
 
-// dmeError returns the error object of the body, or nil.
+// dmeError returns the error object of the body, or nil. NX-API answers an error with an
+// "error" object as the first element of imdata; only then is the body parsed, so a large
+// answer is not decoded twice.
 func (r *response) dmeError() *dme.Error {
-	if !bytes.Contains(r.body, []byte(`"error"`)) {
+	if !bytes.Contains(r.body, []byte(`"error"`)) || !firstIsError(r.body) {
 		return nil
 	}
 	_, err := dme.Parse(r.body)
@@ -40,6 +43,37 @@ func (r *response) dmeError() *dme.Error {
 		return e
 	}
 	return nil
+}
+
+// firstIsError reports whether the first object of the body's imdata is of class "error",
+// reading only as far as that object's class.
+func firstIsError(body []byte) bool {
+	d := json.NewDecoder(bytes.NewReader(body))
+	if t, err := d.Token(); err != nil || t != json.Delim('{') {
+		return false
+	}
+	for d.More() {
+		key, err := d.Token()
+		if err != nil {
+			return false
+		}
+		if key != "imdata" {
+			var skip json.RawMessage
+			if d.Decode(&skip) != nil {
+				return false
+			}
+			continue
+		}
+		if t, err := d.Token(); err != nil || t != json.Delim('[') {
+			return false
+		}
+		if t, err := d.Token(); err != nil || t != json.Delim('{') {
+			return false
+		}
+		class, err := d.Token()
+		return err == nil && class == "error"
+	}
+	return false
 }
 
 // apiError turns a refused answer into *APIError.

@@ -98,10 +98,11 @@ func cpuTime() time.Duration {
 
 // BenchmarkPassOneNodeChanged is a pass after one Node of a 500-pair, 20,000-node cluster moved
 // its address: read the cache, derive and validate the whole design, find the one affected
-// pair, plan and apply its two leaves (simulated, on loopback), plan the Calico objects and
-// Node annotations of the whole design, patch the one Node. cpu-ms/op is the process's CPU time
-// per pass, which here includes the in-process simulators and Kubernetes API server that serve
-// the pass's requests; ns/op is its wall time.
+// pair, plan and apply its two leaves (simulated, on loopback), render the Calico objects (in
+// step: not planned, see Syncer.CalicoInStep), plan the Node annotations of the whole design
+// from the cache, patch the one Node. cpu-ms/op is the process's CPU time per pass, which here
+// includes the in-process switch simulators and the fake core API that serve the pass's
+// requests; ns/op is its wall time.
 func BenchmarkPassOneNodeChanged(b *testing.B) {
 	const pairs, nodes = 500, 20000
 	ctx := context.Background()
@@ -119,7 +120,7 @@ func BenchmarkPassOneNodeChanged(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	core := fake.NewClientset()
+	core := fake.NewSimpleClientset() // no client-side field management: a real API server does that, not the controller
 	idx := cache.NewIndexer(cache.MetaNamespaceKeyFunc, cache.Indexers{})
 	for _, n := range d.Cluster.Nodes {
 		k := kubeletNode(n)

@@ -41,7 +41,7 @@ func BenchmarkPassInStep(b *testing.B) {
 			lister := benchNodes(b, n)
 			r := &reconciler{Base: twoPairDesign(), Logger: discard()}
 			nodes, _ := lister.List(labels.Everything())
-			list, _ := designNodes(r.Base.Fabric.AnycastGateway, nodes)
+			list, _ := designNodes(r.Base.Fabric.AnycastGateway, nodes, nil)
 			d := *r.Base
 			d.Cluster.Nodes = list
 			in, err := design.Derive(&d)

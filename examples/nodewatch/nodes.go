@@ -57,12 +57,15 @@ func viewOf(gw design.AnycastGateway, n *corev1.Node) nodeView {
 // viewOf finds. Nodes without the label are ignored; labelled Nodes without an InternalIP on
 // either gateway subnet are skipped (they have nothing a leaf could peer with yet) and returned
 // with the problem codeNoAddress. A label naming an unknown pair is kept, so that validation
-// reports it (see isolate).
-func designNodes(gw design.AnycastGateway, nodes []*corev1.Node) ([]design.Node, []nodeProblem) {
+// reports it (see isolate). views, when not nil, remembers the view of every Node object between
+// calls.
+func designNodes(gw design.AnycastGateway, nodes []*corev1.Node, views *viewCache) ([]design.Node, []nodeProblem) {
+	sorted := slices.Clone(nodes)
+	slices.SortFunc(sorted, func(a, b *corev1.Node) int { return cmp.Compare(a.Name, b.Name) })
 	var out []design.Node
 	var skipped []nodeProblem
-	for _, n := range nodes {
-		v := viewOf(gw, n)
+	for _, n := range sorted {
+		v := views.view(gw, n)
 		if !v.Labelled {
 			continue
 		}
@@ -72,9 +75,42 @@ func designNodes(gw design.AnycastGateway, nodes []*corev1.Node) ([]design.Node,
 		}
 		out = append(out, design.Node{Name: n.Name, LeafPair: v.Pair, IPv4: v.IPv4, IPv6: v.IPv6})
 	}
-	slices.SortFunc(out, func(a, b design.Node) int { return cmp.Compare(a.Name, b.Name) })
-	slices.SortFunc(skipped, func(a, b nodeProblem) int { return cmp.Compare(a.Node, b.Node) })
+	views.done()
 	return out, skipped
+}
+
+// viewCache remembers the view of each Node object the informer's cache holds. The cache
+// replaces an object on every update and never changes one, so an object seen before has the
+// view it had then. Each call of designNodes keeps the views of the objects it saw and drops the
+// others. A nil *viewCache remembers nothing.
+type viewCache struct {
+	gw         design.AnycastGateway
+	last, next map[*corev1.Node]nodeView
+}
+
+func (c *viewCache) view(gw design.AnycastGateway, n *corev1.Node) nodeView {
+	if c == nil {
+		return viewOf(gw, n)
+	}
+	if c.gw != gw {
+		c.gw, c.last = gw, nil
+	}
+	if c.next == nil {
+		c.next = make(map[*corev1.Node]nodeView, len(c.last))
+	}
+	v, ok := c.last[n]
+	if !ok {
+		v = viewOf(gw, n)
+	}
+	c.next[n] = v
+	return v
+}
+
+// done ends one call of designNodes: the views it used are those remembered.
+func (c *viewCache) done() {
+	if c != nil {
+		c.last, c.next = c.next, nil
+	}
 }
 
 func subnets(gw design.AnycastGateway) string {

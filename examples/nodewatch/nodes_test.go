@@ -83,7 +83,7 @@ func TestDesignNodes(t *testing.T) {
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, skipped := designNodes(gw, tt.nodes)
+			got, skipped := designNodes(gw, tt.nodes, nil)
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("nodes = %+v\nwant %+v", got, tt.want)
 			}
@@ -135,5 +135,32 @@ func TestViewIgnoresNoise(t *testing.T) {
 				t.Errorf("view changed = %v, want %v (%+v → %+v)", got, tt.changed, viewOf(gw, base), viewOf(gw, n))
 			}
 		})
+	}
+}
+
+// TestViewCache: designNodes with a view cache gives what it gives without one, takes an updated
+// Node (a new object, as the informer stores it) afresh, and forgets Nodes that are gone.
+func TestViewCache(t *testing.T) {
+	gw := design.CaseStudy().Fabric.AnycastGateway
+	a := k8sNode("a", "rack1", "192.168.1.10")
+	b := k8sNode("b", "rack1", "192.168.1.11")
+	var views viewCache
+	first, _ := designNodes(gw, []*corev1.Node{b, a}, &views)
+	plain, _ := designNodes(gw, []*corev1.Node{b, a}, nil)
+	if !reflect.DeepEqual(first, plain) {
+		t.Fatalf("with a cache %v, without %v", first, plain)
+	}
+	b2 := k8sNode("b", "rack1", "192.168.1.12") // b moved: a new object
+	got, _ := designNodes(gw, []*corev1.Node{a, b2}, &views)
+	if len(got) != 2 || got[1].IPv4 != netip.MustParseAddr("192.168.1.12") {
+		t.Errorf("after b's update: %v", got)
+	}
+	if _, ok := views.last[b]; ok || len(views.last) != 2 {
+		t.Errorf("the cache holds %d views, and b's old object: %v", len(views.last), ok)
+	}
+	other := gw
+	other.IPv4 = netip.MustParsePrefix("10.0.0.1/24")
+	if got, skipped := designNodes(other, []*corev1.Node{a, b2}, &views); len(got) != 0 || len(skipped) != 2 {
+		t.Errorf("another gateway still gives %v (skipped %v): the views were not taken afresh", got, skipped)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -78,9 +79,13 @@ type reconciler struct {
 	// sessions gauges.
 	Verify bool
 
-	mu       sync.Mutex
-	applied  membership // per pair, the nodes last brought in step; nil = unknown
-	full     bool       // the next pass plans every pair
+	mu      sync.Mutex
+	applied membership // per pair, the nodes last brought in step; nil = unknown
+	// calico are the Calico objects the last pass that planned Calico brought the cluster to;
+	// nil = unknown.
+	calico   []calico.Object
+	views    viewCache // the passes' Node views; only the pass goroutine uses it
+	full     bool // the next pass plans every pair
 	password design.Secret
 	passes   []pass
 	reported map[string]nodeProblem // the problem last reported per skipped Node
@@ -303,7 +308,7 @@ func (r *reconciler) reconcile(ctx context.Context, lister listersv1.NodeLister)
 	if err != nil {
 		return pass{Err: fmt.Errorf("listing Nodes from the cache: %w", err)}
 	}
-	list, skipped := designNodes(r.Base.Fabric.AnycastGateway, nodes)
+	list, skipped := designNodes(r.Base.Fabric.AnycastGateway, nodes, &r.views)
 	in, isolated, err := isolate(r.Base, list)
 	skipped = append(skipped, isolated...)
 	r.reportSkipped(nodes, skipped)
@@ -374,8 +379,24 @@ func (r *reconciler) sync(ctx context.Context, lister listersv1.NodeLister, in *
 		p.Err = err
 		return p
 	}
-	s := &nxcalico.Syncer{Switches: switches, Retired: retired, Calico: r.Calico, Nodes: nodeClient, Password: password, Logger: log,
-		AllowOutage: true}
+	// Calico's objects depend on the pairs, the cluster and the peering, not on which nodes a
+	// pair has: a pass that plans some pairs leaves them alone while they are those the last
+	// pass that planned Calico brought the cluster to. A full pass plans them, and corrects drift.
+	objects, err := calico.Render(sub)
+	if err != nil {
+		p.Err = err
+		return p
+	}
+	r.mu.Lock()
+	calicoInStep := !full && r.calico != nil && reflect.DeepEqual(r.calico, objects.All())
+	r.calico = nil // set again once this pass is through
+	r.mu.Unlock()
+	s := &nxcalico.Syncer{Switches: switches, Retired: retired, Calico: r.Calico, CalicoInStep: calicoInStep, Nodes: nodeClient,
+		Password: password, Logger: log, AllowOutage: true}
+	if !full && applied != nil {
+		// Only these pairs' nodes changed since the last pass: the others' Nodes are in step.
+		s.NodePairs = pairs
+	}
 	plan, err := s.Plan(ctx, sub)
 	if err != nil {
 		p.Err = err
@@ -394,7 +415,7 @@ func (r *reconciler) sync(ctx context.Context, lister listersv1.NodeLister, in *
 					log.Info("nodewatch: applied", "result", line)
 				}
 			}
-			r.reportApplied(rep, pairOf, causes(nodes, applied, want, full))
+			r.reportApplied(rep, pairOf, causes(nodes, applied, want, pairs, full))
 		}
 		if err != nil {
 			p.Err = err
@@ -414,6 +435,7 @@ func (r *reconciler) sync(ctx context.Context, lister listersv1.NodeLister, in *
 		p.Changed = p.Changed || len(cleared) > 0
 	}
 	r.mu.Lock()
+	r.calico = objects.All()
 	if r.applied == nil || full {
 		r.applied = membership{}
 	}
@@ -474,27 +496,33 @@ func (r *reconciler) reportApplied(rep *nxcalico.Report, pairOf map[string]strin
 	}
 }
 
-// causes returns, per pair, the existing Nodes whose join, move or address change made the pair
-// differ from what was applied; none on a full pass (every pair is planned, no Node caused it).
-func causes(nodes []*corev1.Node, applied, want membership, full bool) map[string][]*corev1.Node {
+// causes returns, per pair of pairs (the pairs a pass planned), the existing Nodes whose join,
+// move or address change made the pair differ from what was applied, sorted by name; none on a
+// full pass (every pair is planned, no Node caused it).
+func causes(nodes []*corev1.Node, applied, want membership, pairs []string, full bool) map[string][]*corev1.Node {
 	if full || applied == nil {
 		return nil
 	}
-	byName := make(map[string]*corev1.Node, len(nodes))
-	for _, n := range nodes {
-		byName[n.Name] = n
-	}
-	out := map[string][]*corev1.Node{}
-	for pair, now := range want {
+	changed := map[string]string{} // node → pair
+	for _, pair := range pairs {
 		before := map[string]design.Node{}
 		for _, n := range applied[pair] {
 			before[n.Name] = n
 		}
-		for _, n := range now {
-			if old, ok := before[n.Name]; (!ok || old != n) && byName[n.Name] != nil {
-				out[pair] = append(out[pair], byName[n.Name])
+		for _, n := range want[pair] {
+			if old, ok := before[n.Name]; !ok || old != n {
+				changed[n.Name] = pair
 			}
 		}
+	}
+	out := map[string][]*corev1.Node{}
+	for _, n := range nodes {
+		if pair, ok := changed[n.Name]; ok {
+			out[pair] = append(out[pair], n)
+		}
+	}
+	for _, on := range out {
+		slices.SortFunc(on, func(a, b *corev1.Node) int { return strings.Compare(a.Name, b.Name) })
 	}
 	return out
 }
