@@ -85,7 +85,7 @@ type reconciler struct {
 	// nil = unknown.
 	calico   []calico.Object
 	views    viewCache // the passes' Node views; only the pass goroutine uses it
-	full     bool // the next pass plans every pair
+	full     bool      // the next pass plans every pair
 	password design.Secret
 	passes   []pass
 	reported map[string]nodeProblem // the problem last reported per skipped Node
