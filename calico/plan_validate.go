@@ -4,9 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"strings"
 
-	"k8s.io/apimachinery/pkg/util/validation"
+	"github.com/nxcalico/nxcalico/internal/k8sname"
 )
 
 // validateCluster checks that cluster can be the value of ManagedByLabel.
@@ -14,10 +13,18 @@ func validateCluster(cluster string) error {
 	if cluster == "" {
 		return fmt.Errorf("calico: cluster name is empty; it is the value of the %s label", ManagedByLabel)
 	}
-	if msgs := validation.IsValidLabelValue(cluster); len(msgs) > 0 {
-		return fmt.Errorf("calico: cluster name %q: not usable as the %s label value: %s", cluster, ManagedByLabel, strings.Join(msgs, "; "))
+	if r := k8sname.LabelValue(cluster); r != "" {
+		return fmt.Errorf("calico: cluster name %q: not usable as the %s label value: it %s", cluster, ManagedByLabel, r)
 	}
 	return nil
+}
+
+// clusterLabelReason says why cluster cannot be the value of ManagedByLabel, or "".
+func clusterLabelReason(cluster string) string {
+	if cluster == "" {
+		return "is empty"
+	}
+	return k8sname.LabelValue(cluster)
 }
 
 // desiredObject is one validated desired object.
@@ -50,8 +57,8 @@ func validateDesired(cluster string, desired []Object) ([]desiredObject, error) 
 			errs = append(errs, fmt.Errorf("calico: desired[%d] %s: metadata.name is empty", i, k.name))
 			continue
 		}
-		if msgs := validation.IsDNS1123Subdomain(name); len(msgs) > 0 {
-			errs = append(errs, fmt.Errorf("%s: metadata.name: %s", where, strings.Join(msgs, "; ")))
+		if r := k8sname.Subdomain(name); r != "" {
+			errs = append(errs, fmt.Errorf("%s: metadata.name: not a DNS-1123 subdomain: it %s", where, r))
 		}
 		if ns := obj.GetNamespace(); ns != "" {
 			errs = append(errs, fmt.Errorf("%s: metadata.namespace %q: %s is cluster-scoped", where, ns, k.name))
@@ -64,11 +71,11 @@ func validateDesired(cluster string, desired []Object) ([]desiredObject, error) 
 			errs = append(errs, fmt.Errorf("%s: metadata.labels[%s] is %q, but the plan is for cluster %q", where, ManagedByLabel, v, cluster))
 		}
 		for key, v := range obj.GetLabels() {
-			if msgs := validation.IsQualifiedName(key); len(msgs) > 0 {
-				errs = append(errs, fmt.Errorf("%s: metadata.labels key %q: %s", where, key, strings.Join(msgs, "; ")))
+			if r := k8sname.QualifiedName(key); r != "" {
+				errs = append(errs, fmt.Errorf("%s: metadata.labels key %q: not a qualified name: it %s", where, key, r))
 			}
-			if msgs := validation.IsValidLabelValue(v); len(msgs) > 0 {
-				errs = append(errs, fmt.Errorf("%s: metadata.labels[%s] %q: %s", where, key, v, strings.Join(msgs, "; ")))
+			if r := k8sname.LabelValue(v); r != "" {
+				errs = append(errs, fmt.Errorf("%s: metadata.labels[%s] %q: not a label value: it %s", where, key, v, r))
 			}
 		}
 		ref := ObjectRef{Kind: k.name, Name: name}

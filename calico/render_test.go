@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 
@@ -172,16 +173,18 @@ func TestRenderIPPoolEncapsulation(t *testing.T) {
 		pool  design.IPPool
 		ipip  v3.IPIPMode
 		vxlan v3.VXLANMode
-		err   string
+		path  string // of the problem; "" for none
+		code  design.Code
 	}{
-		{"none", design.IPPool{CIDR: v4, Encapsulation: design.EncapNone}, v3.IPIPModeNever, v3.VXLANModeNever, ""},
-		{"IPIP always", design.IPPool{CIDR: v4, Encapsulation: design.EncapIPIP, EncapsulationMode: design.ModeAlways}, v3.IPIPModeAlways, v3.VXLANModeNever, ""},
-		{"IPIP cross-subnet", design.IPPool{CIDR: v4, Encapsulation: design.EncapIPIP, EncapsulationMode: design.ModeCrossSubnet}, v3.IPIPModeCrossSubnet, v3.VXLANModeNever, ""},
-		{"VXLAN always", design.IPPool{CIDR: v4, Encapsulation: design.EncapVXLAN, EncapsulationMode: design.ModeAlways}, v3.IPIPModeNever, v3.VXLANModeAlways, ""},
-		{"VXLAN cross-subnet IPv6", design.IPPool{CIDR: v6, Encapsulation: design.EncapVXLAN, EncapsulationMode: design.ModeCrossSubnet}, v3.IPIPModeNever, v3.VXLANModeCrossSubnet, ""},
-		{"IPIP on IPv6", design.IPPool{CIDR: v6, Encapsulation: design.EncapIPIP}, "", "", `Encapsulation "IPIP": IPIP is IPv4 only`},
-		{"unknown", design.IPPool{CIDR: v4, Encapsulation: "GRE"}, "", "", `Encapsulation "GRE": want IPIP, VXLAN or None`},
-		{"bad mode", design.IPPool{CIDR: v4, Encapsulation: design.EncapVXLAN, EncapsulationMode: "Sometimes"}, "", "", `EncapsulationMode "Sometimes"`},
+		{"none", design.IPPool{CIDR: v4, Encapsulation: design.EncapNone}, v3.IPIPModeNever, v3.VXLANModeNever, "", ""},
+		{"IPIP always", design.IPPool{CIDR: v4, Encapsulation: design.EncapIPIP, EncapsulationMode: design.ModeAlways}, v3.IPIPModeAlways, v3.VXLANModeNever, "", ""},
+		{"IPIP cross-subnet", design.IPPool{CIDR: v4, Encapsulation: design.EncapIPIP, EncapsulationMode: design.ModeCrossSubnet}, v3.IPIPModeCrossSubnet, v3.VXLANModeNever, "", ""},
+		{"VXLAN always", design.IPPool{CIDR: v4, Encapsulation: design.EncapVXLAN, EncapsulationMode: design.ModeAlways}, v3.IPIPModeNever, v3.VXLANModeAlways, "", ""},
+		{"VXLAN cross-subnet IPv6", design.IPPool{CIDR: v6, Encapsulation: design.EncapVXLAN, EncapsulationMode: design.ModeCrossSubnet}, v3.IPIPModeNever, v3.VXLANModeCrossSubnet, "", ""},
+		{"IPIP on IPv6", design.IPPool{CIDR: v6, Encapsulation: design.EncapIPIP}, "", "", "cluster.pools[0].encapsulation", design.CodeFamilyMismatch},
+		{"unknown", design.IPPool{CIDR: v4, Encapsulation: "GRE"}, "", "", "cluster.pools[0].encapsulation", design.CodeInvalidValue},
+		{"bad mode", design.IPPool{CIDR: v4, Encapsulation: design.EncapVXLAN, EncapsulationMode: "Sometimes"}, "", "", "cluster.pools[0].encapsulationMode", design.CodeInvalidValue},
+		{"no CIDR", design.IPPool{Encapsulation: design.EncapVXLAN}, "", "", "cluster.pools[0].cidr", design.CodeRequired},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -189,10 +192,8 @@ func TestRenderIPPoolEncapsulation(t *testing.T) {
 			tt.pool.Name, tt.pool.BlockSize, tt.pool.NATOutgoing, tt.pool.NodeSelector = "p", 26, true, "rack == 'a'"
 			in.Cluster.Pools = []design.IPPool{tt.pool}
 			objs, err := Render(in)
-			if tt.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.err) || !strings.Contains(err.Error(), "Cluster.Pools[0]") {
-					t.Fatalf("error %v, want one naming Cluster.Pools[0] and containing %q", err, tt.err)
-				}
+			if tt.path != "" {
+				assertProblem(t, err, tt.path, tt.code)
 				return
 			}
 			if err != nil {
@@ -370,28 +371,44 @@ func TestRenderPasswordIsOnlyASecretKeyRef(t *testing.T) {
 	}
 }
 
+// TestRenderErrorsNameTheField checks that an intent Calico cannot express is refused with
+// design.Problems naming the field by its path in the intent, every problem at once.
 func TestRenderErrorsNameTheField(t *testing.T) {
+	type problem struct {
+		path string
+		code design.Code
+	}
 	tests := []struct {
 		name   string
 		change func(*design.Intent)
-		want   []string
+		want   []problem
 	}{
-		{"cluster name", func(in *design.Intent) { in.Cluster.Name = "Prod Cluster" }, []string{`Cluster.Name "Prod Cluster"`}},
-		{"empty cluster name", func(in *design.Intent) { in.Cluster.Name = "" }, []string{`Cluster.Name ""`, "must not be empty"}},
+		{"cluster name", func(in *design.Intent) { in.Cluster.Name = "Prod Cluster" }, []problem{{"cluster.name", design.CodeInvalidName}}},
+		{"empty cluster name", func(in *design.Intent) { in.Cluster.Name = "" }, []problem{{"cluster.name", design.CodeRequired}}},
 		{"pair", func(in *design.Intent) {
 			for i := range in.Cluster.Peers {
 				in.Cluster.Peers[i].Pair = "rack 1'"
 			}
-		}, []string{`Cluster.Peers[0].Pair "rack 1'"`}},
-		{"secret", func(in *design.Intent) { in.Cluster.PasswordSecret = &design.SecretRef{Namespace: "calico-system"} }, []string{`Cluster.PasswordSecret "calico-system/#"`}},
+		}, []problem{{"cluster.peers[0].pair", design.CodeInvalidName}}},
+		{"pair no object name", func(in *design.Intent) {
+			for i := range in.Cluster.Peers {
+				in.Cluster.Peers[i].Pair = "Rack_1" // a label value, but nxcalico-Rack_1.… is no object name
+			}
+		}, []problem{{"cluster.peers[0].pair", design.CodeInvalidName}}},
+		{"secret", func(in *design.Intent) {
+			in.Cluster.PasswordSecret = &design.SecretRef{Namespace: "calico-system"}
+		}, []problem{{"cluster.passwordSecret.key", design.CodeRequired}, {"cluster.passwordSecret.name", design.CodeRequired}}},
 		{"reachableBy without gateway", func(in *design.Intent) {
 			in.Cluster.Reachability = design.ReachableBy
 			in.Fabric.Gateway.IPv6 = netip.Prefix{}
-		}, []string{"Cluster.Peers[2] (2001:193:168:1::4)", "IPv6 anycast gateway"}},
+		}, []problem{{"cluster.peers[2]", design.CodeFamilyMismatch}, {"cluster.peers[3]", design.CodeFamilyMismatch}}},
+		{"two peers one name", func(in *design.Intent) {
+			in.Cluster.Peers[1].Addr = in.Cluster.Peers[0].Addr
+		}, []problem{{"cluster.peers[1].addr", design.CodeDuplicateAddress}}},
 		{"two errors at once", func(in *design.Intent) {
 			in.Cluster.Name = "x y"
 			in.Cluster.Pools[1].Encapsulation = "GRE"
-		}, []string{`Cluster.Name "x y"`, `Cluster.Pools[1] (pool "default-ipv6-ippool"): Encapsulation "GRE"`}},
+		}, []problem{{"cluster.name", design.CodeInvalidName}, {"cluster.pools[1].encapsulation", design.CodeInvalidValue}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -402,13 +419,23 @@ func TestRenderErrorsNameTheField(t *testing.T) {
 				t.Fatalf("no error, rendered %d objects", objs.Len())
 			}
 			for _, w := range tt.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not contain %q", err, w)
-				}
+				assertProblem(t, err, w.path, w.code)
 			}
 		})
 	}
 	if _, err := Render(nil); err == nil {
 		t.Error("Render(nil) succeeded")
+	}
+}
+
+// assertProblem fails unless err holds design.Problems with one of code at path.
+func assertProblem(t *testing.T, err error, path string, code design.Code) {
+	t.Helper()
+	ps, ok := design.AsProblems(err)
+	if !ok {
+		t.Fatalf("error %v is no design.Problems", err)
+	}
+	if !slices.ContainsFunc(ps, func(p design.Problem) bool { return p.Path == path && p.Code == code }) {
+		t.Errorf("no %s problem at %s in:\n%v", code, path, ps)
 	}
 }

@@ -1,9 +1,6 @@
 package calico
 
 import (
-	"errors"
-	"fmt"
-
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -20,57 +17,44 @@ const BGPFilterName = "nxcalico-fabric"
 // (c.Import), per family. Each policy entry becomes an Accept rule (matchOperator Equal for an
 // exact prefix, In with a prefix-length range for "le"), and a final bare Reject rule ends every
 // list, since Calico accepts a route that matches no rule. It returns nil when the design does not
-// filter routes.
-func renderBGPFilter(c *design.ClusterIntent) (*v3.BGPFilter, error) {
+// filter routes. The policies are valid (design.Intent.Validate).
+func renderBGPFilter(c *design.ClusterIntent) *v3.BGPFilter {
 	if len(c.Export) == 0 && len(c.Import) == 0 {
-		return nil, nil
+		return nil
 	}
 	f := &v3.BGPFilter{
 		TypeMeta:   metav1.TypeMeta{Kind: v3.KindBGPFilter, APIVersion: v3.GroupVersionCurrent},
 		ObjectMeta: objectMeta(BGPFilterName, c.Name),
 	}
-	var errs []error
 	for _, dir := range []struct {
-		field    string
 		policies []design.Policy
 		v4       *[]v3.BGPFilterRuleV4
 		v6       *[]v3.BGPFilterRuleV6
 	}{
-		{"Cluster.Export", c.Export, &f.Spec.ExportV4, &f.Spec.ExportV6},
-		{"Cluster.Import", c.Import, &f.Spec.ImportV4, &f.Spec.ImportV6},
+		{c.Export, &f.Spec.ExportV4, &f.Spec.ExportV6},
+		{c.Import, &f.Spec.ImportV4, &f.Spec.ImportV6},
 	} {
-		for i, p := range dir.policies {
-			field := fmt.Sprintf("%s[%d]", dir.field, i)
-			switch p.Family {
-			case addressing.IPv4:
-				rules, err := filterRules(field, p, func(r filterRule) v3.BGPFilterRuleV4 {
-					v := v3.BGPFilterRuleV4{CIDR: r.cidr, MatchOperator: r.op, Action: r.action}
-					if r.min != nil {
-						v.PrefixLength = &v3.BGPFilterPrefixLengthV4{Min: r.min, Max: r.max}
-					}
-					return v
-				})
-				errs = append(errs, err)
-				*dir.v4 = append(*dir.v4, rules...)
-			case addressing.IPv6:
-				rules, err := filterRules(field, p, func(r filterRule) v3.BGPFilterRuleV6 {
+		for _, p := range dir.policies {
+			if p.Family == addressing.IPv6 {
+				*dir.v6 = append(*dir.v6, filterRules(p, func(r filterRule) v3.BGPFilterRuleV6 {
 					v := v3.BGPFilterRuleV6{CIDR: r.cidr, MatchOperator: r.op, Action: r.action}
 					if r.min != nil {
 						v.PrefixLength = &v3.BGPFilterPrefixLengthV6{Min: r.min, Max: r.max}
 					}
 					return v
-				})
-				errs = append(errs, err)
-				*dir.v6 = append(*dir.v6, rules...)
-			default:
-				errs = append(errs, fmt.Errorf("calico: %s.Family %q: want ipv4 or ipv6", field, p.Family))
+				})...)
+				continue
 			}
+			*dir.v4 = append(*dir.v4, filterRules(p, func(r filterRule) v3.BGPFilterRuleV4 {
+				v := v3.BGPFilterRuleV4{CIDR: r.cidr, MatchOperator: r.op, Action: r.action}
+				if r.min != nil {
+					v.PrefixLength = &v3.BGPFilterPrefixLengthV4{Min: r.min, Max: r.max}
+				}
+				return v
+			})...)
 		}
 	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	return f, nil
+	return f
 }
 
 // filterRule is a BGPFilter rule of either family.
@@ -82,25 +66,15 @@ type filterRule struct {
 }
 
 // filterRules turns one policy into Accept rules and the closing Reject rule.
-func filterRules[R any](field string, p design.Policy, rule func(filterRule) R) ([]R, error) {
+func filterRules[R any](p design.Policy, rule func(filterRule) R) []R {
 	rules := make([]R, 0, len(p.Entries)+1)
-	var errs []error
-	for j, e := range p.Entries {
-		if addressing.PrefixFamily(e.Prefix) != p.Family {
-			errs = append(errs, fmt.Errorf("calico: %s.Entries[%d].Prefix %q: not an %s prefix", field, j, e.Prefix, p.Family))
-			continue
-		}
+	for _, e := range p.Entries {
 		r := filterRule{cidr: e.Prefix.Masked().String(), op: v3.Equal, action: v3.Accept}
 		if e.MaxLen != 0 {
-			if e.MaxLen < e.Prefix.Bits() || e.MaxLen > p.Family.BitLen() {
-				errs = append(errs, fmt.Errorf("calico: %s.Entries[%d].MaxLen %d: want %d–%d for %s", field, j, e.MaxLen, e.Prefix.Bits(), p.Family.BitLen(), e.Prefix))
-				continue
-			}
 			lo, hi := int32(e.Prefix.Bits()), int32(e.MaxLen)
 			r.op, r.min, r.max = v3.In, &lo, &hi
 		}
 		rules = append(rules, rule(r))
 	}
-	rules = append(rules, rule(filterRule{action: v3.Reject}))
-	return rules, errors.Join(errs...)
+	return append(rules, rule(filterRule{action: v3.Reject}))
 }

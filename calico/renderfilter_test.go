@@ -2,7 +2,6 @@ package calico
 
 import (
 	"net/netip"
-	"strings"
 	"testing"
 	"time"
 
@@ -147,21 +146,24 @@ func TestRenderBGPFilterErrors(t *testing.T) {
 	tests := []struct {
 		name   string
 		policy design.Policy
-		want   string
+		code   design.Code
 	}{
-		{"family", design.Policy{Family: addressing.IPv4, Entries: []design.PolicyEntry{{Prefix: netip.MustParsePrefix("fd00::/8")}}},
-			`Cluster.Export[0].Entries[0].Prefix "fd00::/8": not an IPv4 prefix`},
-		{"max length", design.Policy{Family: addressing.IPv4, Entries: []design.PolicyEntry{{Prefix: netip.MustParsePrefix("10.0.0.0/16"), MaxLen: 8}}},
-			`Cluster.Export[0].Entries[0].MaxLen 8: want 16–32`},
+		{"family", design.Policy{Family: addressing.IPv4, Entries: []design.PolicyEntry{{Prefix: netip.MustParsePrefix("fd00::/8")}}}, design.CodeFamilyMismatch},
+		{"max length", design.Policy{Family: addressing.IPv4, Entries: []design.PolicyEntry{{Prefix: netip.MustParsePrefix("10.0.0.0/16"), MaxLen: 8}}}, design.CodeInvalidValue},
+		{"max length beyond the address", design.Policy{Family: addressing.IPv4, Entries: []design.PolicyEntry{{Prefix: netip.MustParsePrefix("10.0.0.0/16"), MaxLen: 33}}}, design.CodeInvalidValue},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			in := renderIntent(t, design.CaseStudy())
 			in.Cluster.Export = []design.Policy{tt.policy}
 			_, err := Render(in)
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error %v, want %q", err, tt.want)
-			}
+			assertProblem(t, err, "cluster.export[0].entries[0]", tt.code)
 		})
+	}
+	// A prefix length range that starts at the prefix's own length is Calico's "le" equal to it.
+	in := renderIntent(t, design.CaseStudy())
+	in.Cluster.Export = []design.Policy{{Family: addressing.IPv4, Entries: []design.PolicyEntry{{Prefix: netip.MustParsePrefix("10.0.0.0/16"), MaxLen: 16}}}}
+	if _, err := Render(in); err != nil {
+		t.Errorf("le equal to the prefix length: %v", err)
 	}
 }

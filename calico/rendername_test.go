@@ -1,15 +1,18 @@
 package calico
 
 import (
-	"github.com/nxcalico/nxcalico/design/designtest"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/nxcalico/nxcalico/addressing"
 	"github.com/nxcalico/nxcalico/design"
+	"github.com/nxcalico/nxcalico/design/designtest"
 )
 
 func TestGlobalPeerName(t *testing.T) {
@@ -135,13 +138,23 @@ func TestRenderRejectsDuplicateNames(t *testing.T) {
 	in := renderIntent(t, design.CaseStudy())
 	in.Cluster.Pools[1].Name = in.Cluster.Pools[0].Name
 	_, err := Render(in)
-	if err == nil || !strings.Contains(err.Error(), `two IPPool objects named "default-ipv4-ippool"`) {
-		t.Errorf("error %v, want the duplicate IPPool name", err)
-	}
+	assertProblem(t, err, "cluster.pools[1].name", design.CodeDuplicateName)
 	in = renderIntent(t, design.CaseStudy())
 	in.Cluster.Pools[0].Name = "Pods_V4"
 	_, err = Render(in)
-	if err == nil || !strings.Contains(err.Error(), `IPPool name "Pods_V4"`) {
-		t.Errorf("error %v, want the invalid IPPool name", err)
+	assertProblem(t, err, "cluster.pools[0].name", design.CodeInvalidName)
+}
+
+// TestRenderPeersOutOfPairOrder checks that peers of a pair are named together wherever they
+// stand in Cluster.Peers: the objects are those of the sorted intent.
+func TestRenderPeersOutOfPairOrder(t *testing.T) {
+	in, want := renderDesign(t, designtest.TwoPairs())
+	slices.Reverse(in.Cluster.Peers)
+	got, err := Render(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("objects of the reversed peers (-sorted +reversed):\n%s", diff)
 	}
 }

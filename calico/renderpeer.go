@@ -1,8 +1,8 @@
 package calico
 
 import (
-	"errors"
-	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
@@ -28,43 +28,37 @@ const DesignNodesSelector = "has(" + node.LeafPairLabel + ")"
 
 // renderBGPPeers makes the BGPPeers of the cluster intent: a peer per shared loopback address
 // selecting every node of the design (DesignNodesSelector), or a peer per pair, leaf and family
-// selecting the pair's nodes. With filter, every peer
-// uses the BGPFilter BGPFilterName; a graceful restart time becomes maxRestartTime.
-func renderBGPPeers(c *design.ClusterIntent, gateway design.AnycastGateway, filter bool) ([]*v3.BGPPeer, error) {
-	var errs []error
-	peers := make([]*v3.BGPPeer, 0, len(c.Peers))
+// selecting the pair's nodes. With filter, every peer uses the BGPFilter BGPFilterName; a graceful
+// restart time becomes maxRestartTime. The peers are valid (design.Intent.Validate).
+func renderBGPPeers(c *design.ClusterIntent, gateway design.AnycastGateway, filter bool) []*v3.BGPPeer {
+	out := make([]*v3.BGPPeer, 0, len(c.Peers))
 	var password *v3.BGPPassword
 	if s := c.PasswordSecret; s != nil {
-		if s.Name == "" || s.Key == "" {
-			errs = append(errs, fmt.Errorf("calico: Cluster.PasswordSecret %q: name and key are required", s.String()))
-		}
 		password = &v3.BGPPassword{SecretKeyRef: &corev1.SecretKeySelector{
 			LocalObjectReference: corev1.LocalObjectReference{Name: s.Name},
 			Key:                  s.Key,
 		}}
 	}
-	// c.Peers is sorted by pair: name each pair's run of peers together.
-	for start := 0; start < len(c.Peers); {
+	// A pair's peers are named together: gather them when c.Peers is not sorted by pair (it is when
+	// derived).
+	byPair := func(a, b design.ClusterPeer) int { return strings.Compare(a.Pair, b.Pair) }
+	peers := c.Peers
+	if !slices.IsSortedFunc(peers, byPair) {
+		peers = slices.Clone(peers)
+		slices.SortStableFunc(peers, byPair)
+	}
+	for start := 0; start < len(peers); {
 		end := start + 1
-		for end < len(c.Peers) && c.Peers[end].Pair == c.Peers[start].Pair {
+		for end < len(peers) && peers[end].Pair == peers[start].Pair {
 			end++
 		}
-		run := c.Peers[start:end]
+		run := peers[start:end]
 		pair := run[0].Pair
 		var names []string
 		if pair != "" {
-			if err := checkLabelValue(fmt.Sprintf("Cluster.Peers[%d].Pair", start), pair); err != nil {
-				errs = append(errs, err)
-				start = end
-				continue
-			}
 			names = pairPeerNames(pair, run)
 		}
 		for i, p := range run {
-			if !p.Addr.IsValid() {
-				errs = append(errs, fmt.Errorf("calico: Cluster.Peers[%d].Addr: not set", start+i))
-				continue
-			}
 			peer := &v3.BGPPeer{
 				TypeMeta: metav1.TypeMeta{Kind: v3.KindBGPPeer, APIVersion: v3.GroupVersionCurrent},
 				Spec: v3.BGPPeerSpec{
@@ -88,16 +82,11 @@ func renderBGPPeers(c *design.ClusterIntent, gateway design.AnycastGateway, filt
 			}
 			if c.Reachability == design.ReachableBy {
 				gw := addressing.PrefixPair{IPv4: gateway.IPv4, IPv6: gateway.IPv6}.Get(p.Family).Addr()
-				if !gw.IsValid() {
-					errs = append(errs, fmt.Errorf("calico: Cluster.Peers[%d] (%s): node reachability %s needs the %s anycast gateway, which is not set",
-						start+i, p.Addr, c.Reachability, p.Family))
-					continue
-				}
 				peer.Spec.ReachableBy = gw.String()
 			}
-			peers = append(peers, peer)
+			out = append(out, peer)
 		}
 		start = end
 	}
-	return peers, errors.Join(errs...)
+	return out
 }

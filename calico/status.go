@@ -7,16 +7,15 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
-	"strings"
 	"time"
 
 	v3 "github.com/projectcalico/api/pkg/apis/projectcalico/v3"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/nxcalico/nxcalico/bgp"
 	"github.com/nxcalico/nxcalico/internal/fanout"
+	"github.com/nxcalico/nxcalico/internal/k8sname"
 )
 
 // NodeStatusUpdatePeriod is how often Status asks calico-node to refresh a CalicoNodeStatus, in
@@ -68,12 +67,14 @@ func (p PeerStatus) Established() bool { return bgp.IsEstablished(p.State) }
 // removes those of nodes that left the design.
 func (c *Client) Status(ctx context.Context, cluster string, nodes []string) ([]NodeStatus, error) {
 	var errs []error
-	if !isLabelValue(cluster) {
-		errs = append(errs, fmt.Errorf("calico: Status: cluster %q: not a valid label value", cluster))
+	if r := clusterLabelReason(cluster); r != "" {
+		errs = append(errs, fmt.Errorf("calico: Status: cluster %q: not a valid label value: it %s", cluster, r))
 	}
 	for i, n := range nodes {
-		if msgs := validation.IsDNS1123Subdomain(NodeStatusName(n)); n == "" || len(msgs) > 0 {
-			errs = append(errs, fmt.Errorf("calico: Status: nodes[%d] %q: not a node name: %s", i, n, strings.Join(append(msgs, "empty")[:max(len(msgs), 1)], "; ")))
+		if n == "" {
+			errs = append(errs, fmt.Errorf("calico: Status: nodes[%d] %q: not a node name: empty", i, n))
+		} else if r := k8sname.Subdomain(NodeStatusName(n)); r != "" {
+			errs = append(errs, fmt.Errorf("calico: Status: nodes[%d] %q: not a node name: %s %s", i, n, NodeStatusName(n), r))
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
@@ -113,8 +114,8 @@ func (c *Client) Status(ctx context.Context, cluster string, nodes []string) ([]
 // without the label, or with another cluster's, are never touched; each delete is conditional on
 // the uid and resourceVersion that were listed.
 func (c *Client) PruneStatus(ctx context.Context, cluster string, keep []string) ([]string, error) {
-	if !isLabelValue(cluster) {
-		return nil, fmt.Errorf("calico: PruneStatus: cluster %q: not a valid label value", cluster)
+	if r := clusterLabelReason(cluster); r != "" {
+		return nil, fmt.Errorf("calico: PruneStatus: cluster %q: not a valid label value: it %s", cluster, r)
 	}
 	a, err := c.resolve(ctx)
 	if err != nil {

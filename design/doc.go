@@ -8,5 +8,7 @@
 // the file is still validated, skipping only the rules that need that value). Validate reports every problem at once, across both sides,
 // each with a field path, a stable Code and a message that names the value and the rule. Derive turns
 // a valid design into an Intent — per leaf, per node and cluster-wide — which the nxos and calico
-// packages render. CaseStudy returns the reference design of the Cisco white paper, corrected.
+// packages render. Intent.Validate checks an Intent (one built or edited in Go, say) against every
+// rule the renderers rely on, with paths in the intent's terms ("leaves[Leaf2101].routerID"); the
+// renderers run it once and return its Problems. CaseStudy returns the reference design of the Cisco white paper, corrected.
 package design

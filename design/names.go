@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/nxcalico/nxcalico/internal/k8sname"
 )
 
 // Length limits of the names a design gives to NX-OS objects and to Linux interfaces.
@@ -12,8 +14,6 @@ const (
 	maxNXOSNameLen       = 63 // template peer, route-map, ip prefix-list
 	maxLeafNameLen       = 63 // a switch host name
 	maxInterfaceNameLen  = 15 // Linux IFNAMSIZ less the terminating NUL
-	maxDNSLabelLen       = 63
-	maxDNSSubdomainLen   = 253
 	maxSecretKeyLen      = 253
 	nxosNameCharsMessage = "letters, digits and - _ . : only"
 )
@@ -53,48 +53,11 @@ func checkLeafName(s string) string {
 
 // checkDNSLabel checks an RFC 1123 label as Kubernetes wants it for label values and object names:
 // 1–63 lower-case letters, digits and '-', starting and ending with a letter or digit.
-func checkDNSLabel(s string) string {
-	if r := checkLen(s, maxDNSLabelLen); r != "" {
-		return r
-	}
-	return checkLabelChars(s, 0, len(s))
-}
+func checkDNSLabel(s string) string { return k8sname.Label(s) }
 
 // checkDNSSubdomain checks an RFC 1123 subdomain as Kubernetes wants it for most object names:
 // at most 253 characters, dot-separated labels of lower-case letters, digits and '-'.
-func checkDNSSubdomain(s string) string {
-	if r := checkLen(s, maxDNSSubdomainLen); r != "" {
-		return r
-	}
-	start := 0
-	for i := 0; i <= len(s); i++ {
-		if i == len(s) || s[i] == '.' {
-			if r := checkLabelChars(s, start, i); r != "" {
-				return r
-			}
-			start = i + 1
-		}
-	}
-	return ""
-}
-
-func checkLabelChars(s string, from, to int) string {
-	if from == to {
-		return fmt.Sprintf("has an empty label at offset %d", from)
-	}
-	for i := from; i < to; i++ {
-		c := s[i]
-		switch {
-		case c >= 'A' && c <= 'Z':
-			return badChar(s, i) + " (lower-case letters, digits and '-' only)"
-		case c == '-' && (i == from || i == to-1):
-			return fmt.Sprintf("has '-' at offset %d (a label must start and end with a letter or digit)", i)
-		case !isAlnum(c) && c != '-':
-			return badChar(s, i) + " (lower-case letters, digits and '-' only)"
-		}
-	}
-	return ""
-}
+func checkDNSSubdomain(s string) string { return k8sname.Subdomain(s) }
 
 // checkSecretKey checks a Kubernetes Secret data key: letters, digits, '-', '_' and '.'.
 func checkSecretKey(s string) string {

@@ -9,9 +9,9 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/nxcalico/nxcalico/internal/fanout"
+	"github.com/nxcalico/nxcalico/internal/k8sname"
 )
 
 // Result is what Apply did. After a failure it holds what was done before the failure.
@@ -79,24 +79,24 @@ func validatePatches(patches []Patch) error {
 	seen := make(map[string]int, len(patches))
 	for i, p := range patches {
 		where := fmt.Sprintf("node: Plan.Changes[%d] %q", i, p.Node)
-		if msgs := validation.IsDNS1123Subdomain(p.Node); len(msgs) > 0 {
-			errs = append(errs, fmt.Errorf("%s: Node: %s", where, strings.Join(msgs, "; ")))
+		if why := k8sname.Subdomain(p.Node); why != "" {
+			errs = append(errs, fmt.Errorf("%s: Node: %s", where, why))
 		}
 		if j, dup := seen[p.Node]; dup {
 			errs = append(errs, fmt.Errorf("%s: same Node as Plan.Changes[%d]", where, j))
 		}
 		seen[p.Node] = i
 		for k, v := range p.Labels {
-			if msgs := validation.IsQualifiedName(k); len(msgs) > 0 {
-				errs = append(errs, fmt.Errorf("%s: Labels key %q: %s", where, k, strings.Join(msgs, "; ")))
+			if why := k8sname.QualifiedName(k); why != "" {
+				errs = append(errs, fmt.Errorf("%s: Labels key %q: %s", where, k, why))
 			}
-			if msgs := validation.IsValidLabelValue(v); len(msgs) > 0 {
-				errs = append(errs, fmt.Errorf("%s: Labels[%s] %q: %s", where, k, v, strings.Join(msgs, "; ")))
+			if why := k8sname.LabelValue(v); why != "" {
+				errs = append(errs, fmt.Errorf("%s: Labels[%s] %q: %s", where, k, v, why))
 			}
 		}
 		for k := range p.Annotations {
-			if msgs := validation.IsQualifiedName(strings.ToLower(k)); len(msgs) > 0 {
-				errs = append(errs, fmt.Errorf("%s: Annotations key %q: %s", where, k, strings.Join(msgs, "; ")))
+			if why := k8sname.QualifiedName(strings.ToLower(k)); why != "" {
+				errs = append(errs, fmt.Errorf("%s: Annotations key %q: %s", where, k, why))
 			}
 		}
 	}

@@ -44,43 +44,28 @@ type LeafConfig struct {
 
 // Render renders every leaf of the intent, sorted by name. It is pure and deterministic: the same
 // intent and options always give the same trees.
+//
+// The intent is checked first (design.Intent.Validate), and the options with it: an intent that
+// cannot be rendered, or options that do not fit it, give design.Problems (design.AsProblems),
+// every one at once, with paths in the intent's terms ("leaves[Leaf2101].routerID") or naming the
+// option ("RenderOptions.Password").
 func Render(in *design.Intent, opts RenderOptions) ([]*LeafConfig, error) {
 	if in == nil {
 		return nil, errors.New("nxos: Render: nil intent")
 	}
-	if !opts.Password.IsZero() && in.Cluster.PasswordSecret == nil {
-		return nil, errors.New("nxos: Render: RenderOptions.Password is set but the design names no peering.passwordSecret")
-	}
-	pw, err := encodePassword(opts)
+	pw, err := check(in, opts)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkFabric(&in.Fabric); err != nil {
-		return nil, err
-	}
-	out := make([]*LeafConfig, 0, len(in.Leaves))
-	var errs []error
+	out := make([]*LeafConfig, len(in.Leaves))
 	for i := range in.Leaves {
-		c, err := renderLeaf(&in.Fabric, &in.Leaves[i], pw, !opts.Password.IsZero())
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		out = append(out, c)
-	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+		out[i] = renderLeaf(&in.Fabric, &in.Leaves[i], pw)
 	}
 	slices.SortFunc(out, func(a, b *LeafConfig) int { return strings.Compare(a.Leaf, b.Leaf) })
-	for i := 1; i < len(out); i++ {
-		if out[i-1].Leaf == out[i].Leaf {
-			return nil, fmt.Errorf("nxos: Render: two leaves named %q", out[i].Leaf)
-		}
-	}
 	return out, nil
 }
 
-// RenderLeaf renders the leaf of the intent named leaf.
+// RenderLeaf renders the leaf of the intent named leaf. The whole intent is checked, as by Render.
 func RenderLeaf(in *design.Intent, leaf string, opts RenderOptions) (*LeafConfig, error) {
 	if in == nil {
 		return nil, errors.New("nxos: RenderLeaf: nil intent")
@@ -89,17 +74,34 @@ func RenderLeaf(in *design.Intent, leaf string, opts RenderOptions) (*LeafConfig
 	if l == nil {
 		return nil, fmt.Errorf("nxos: RenderLeaf: the intent has no leaf %q", leaf)
 	}
-	if !opts.Password.IsZero() && in.Cluster.PasswordSecret == nil {
-		return nil, errors.New("nxos: RenderLeaf: RenderOptions.Password is set but the design names no peering.passwordSecret")
-	}
-	if err := checkFabric(&in.Fabric); err != nil {
-		return nil, err
-	}
-	pw, err := encodePassword(opts)
+	pw, err := check(in, opts)
 	if err != nil {
 		return nil, err
 	}
-	return renderLeaf(&in.Fabric, l, pw, !opts.Password.IsZero())
+	return renderLeaf(&in.Fabric, l, pw), nil
+}
+
+// passwordPath is the path of the password option in the problems Render reports.
+const passwordPath = "RenderOptions.Password"
+
+// check validates the intent and the options, and returns the type-7 password ("" for none) or
+// the problems.
+func check(in *design.Intent, opts RenderOptions) (string, error) {
+	ps := in.Validate()
+	var pw string
+	if !opts.Password.IsZero() {
+		if in.Cluster.PasswordSecret == nil {
+			ps = append(ps, design.Problem{Path: passwordPath, Code: design.CodeInvalidValue,
+				Message: "a password is set, but the design names no password secret (peering.passwordSecret)"})
+		} else if enc, err := type7(opts.Password); err != nil {
+			// The error names the bad character's position, never the password.
+			msg := strings.TrimLeft(strings.TrimPrefix(err.Error(), "nxos: "+passwordPath), ": ")
+			ps = append(ps, design.Problem{Path: passwordPath, Code: design.CodeInvalidValue, Message: "the password " + msg})
+		} else {
+			pw = enc
+		}
+	}
+	return pw, ps.Err()
 }
 
 // JSON returns the indented POST body of Config.
@@ -125,18 +127,9 @@ func indentJSON(o *dme.Object) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-func encodePassword(opts RenderOptions) (string, error) {
-	if opts.Password.IsZero() {
-		return "", nil
-	}
-	return type7(opts.Password)
-}
-
-// renderLeaf builds both trees of one leaf of fabric f; pw is the type-7 password or "".
-func renderLeaf(f *design.FabricIntent, l *design.LeafIntent, pw string, havePassword bool) (*LeafConfig, error) {
-	if err := checkLeaf(l, havePassword); err != nil {
-		return nil, err
-	}
+// renderLeaf builds both trees of one leaf of fabric f; pw is the type-7 password or "". The
+// intent is valid (design.Intent.Validate).
+func renderLeaf(f *design.FabricIntent, l *design.LeafIntent, pw string) *LeafConfig {
 	r := leafRenderer{f: f, l: l, pw: pw, vrfDN: "sys/inst-" + f.VRF}
 	sys := dme.New("topSystem")
 	sys.Add(
@@ -155,67 +148,7 @@ func renderLeaf(f *design.FabricIntent, l *design.LeafIntent, pw string, havePas
 	for _, t := range l.Templates {
 		noPassword = noPassword && !t.Password
 	}
-	return &LeafConfig{Leaf: l.Name, Features: features(), Config: sys, Names: f.Names.Clone(), NoPassword: noPassword}, nil
-}
-
-// checkLeaf rejects an intent that cannot be rendered, naming the leaf and the field.
-func checkLeaf(l *design.LeafIntent, havePassword bool) error {
-	var errs []error
-	bad := func(field, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("nxos: leaf %q: %s: %s", l.Name, field, fmt.Sprintf(format, args...)))
-	}
-	if l.Name == "" {
-		bad("Name", "empty")
-	}
-	if !l.RouterID.Is4() {
-		bad("RouterID", "%q is not an IPv4 address", l.RouterID)
-	}
-	if !l.Loopback.IPv4.IsValid() && !l.Loopback.IPv6.IsValid() {
-		bad("Loopback", "loopback%d has no address", l.Loopback.ID)
-	}
-	if l.Loopback.ID < 0 || l.Loopback.ID > 1023 {
-		bad("Loopback.ID", "%d is outside 0–1023", l.Loopback.ID)
-	}
-	for _, t := range l.Templates {
-		// A template with a password but no RenderOptions.Password is rendered without one: the
-		// switch keeps the password it has.
-		if havePassword && !t.Password {
-			bad("Templates", "RenderOptions.Password is set but template %q has no password (the design names no peering.passwordSecret)", t.Name)
-		}
-	}
-	checkSafety(l, bad)
-	for _, n := range l.Neighbors {
-		if l.Template(n.Family) == nil {
-			bad("Neighbors", "neighbor %s inherits %q, but the leaf has no %s template", n.Addr, n.Template, n.Family)
-		}
-	}
-	return errors.Join(errs...)
-}
-
-// checkFabric rejects fabric facts that cannot be rendered, naming the field.
-func checkFabric(f *design.FabricIntent) error {
-	var errs []error
-	bad := func(field, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("nxos: fabric: %s: %s", field, fmt.Sprintf(format, args...)))
-	}
-	if f.VRF == "" {
-		bad("VRF", "empty")
-	}
-	if !f.ASN.Valid() {
-		bad("ASN", "invalid AS %s", f.ASN)
-	}
-	if !f.Gateway.VLAN.Valid() {
-		bad("Gateway.VLAN", "invalid VLAN %s", f.Gateway.VLAN)
-	}
-	if gr := f.GracefulRestart; gr != nil {
-		if gr.RestartTime < 0 || gr.RestartTime > 3600 {
-			bad("GracefulRestart.RestartTime", "%d is outside 1–3600", gr.RestartTime)
-		}
-		if gr.StalePathTime < 0 || gr.StalePathTime > 3600 {
-			bad("GracefulRestart.StalePathTime", "%d is outside 1–3600", gr.StalePathTime)
-		}
-	}
-	return errors.Join(errs...)
+	return &LeafConfig{Leaf: l.Name, Features: features(), Config: sys, Names: f.Names.Clone(), NoPassword: noPassword}
 }
 
 // leafRenderer holds what every part of one leaf's tree needs.

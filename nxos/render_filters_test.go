@@ -2,7 +2,6 @@ package nxos
 
 import (
 	"cmp"
-	"fmt"
 	"math/rand/v2"
 	"net/netip"
 	"slices"
@@ -490,53 +489,54 @@ func TestMaximumPrefixCLI(t *testing.T) {
 }
 
 // TestRenderSafetyErrors checks that filters, limits and timers the renderer cannot express
-// correctly are refused with the leaf and the field named.
+// correctly are refused with design.Problems naming the field by its path in the intent.
 func TestRenderSafetyErrors(t *testing.T) {
 	tests := []struct {
-		name  string
-		edit  func(l *design.LeafIntent)
-		field string
+		name string
+		edit func(l *design.LeafIntent)
+		path string
+		code design.Code
 	}{
 		{"route-map taken by the other direction", func(l *design.LeafIntent) {
 			l.Templates[0].Export = &design.Policy{RouteMap: l.Templates[0].Import.RouteMap, PrefixList: "x", Family: addressing.IPv4, Entries: l.Templates[0].Export.Entries}
-		}, "Templates[0].Export.RouteMap"},
+		}, "templates[0].export.routeMap", design.CodeDuplicateName},
 		{"route-map taken by coloring", func(l *design.LeafIntent) {
 			p := *l.Templates[1].Import
 			p.RouteMap = l.Coloring.RouteMap
 			l.Templates[1].Import = &p
-		}, "Templates[1].Import.RouteMap"},
+		}, "templates[1].import.routeMap", design.CodeDuplicateName},
 		{"prefix-list taken by coloring", func(l *design.LeafIntent) {
 			p := *l.Templates[0].Import
 			p.PrefixList = l.Coloring.PrefixListV4
 			l.Templates[0].Import = &p
-		}, "Templates[0].Import.PrefixList"},
+		}, "templates[0].import.prefixList", design.CodeDuplicateName},
 		{"policy of the other family", func(l *design.LeafIntent) {
 			p := *l.Templates[0].Import
 			p.Family = addressing.IPv6
 			l.Templates[0].Import = &p
-		}, "Templates[0].Import.Family"},
+		}, "templates[0].import.family", design.CodeFamilyMismatch},
 		{"entry of the other family", func(l *design.LeafIntent) {
 			p := *l.Templates[0].Export
 			p.Entries = []design.PolicyEntry{{Prefix: netip.MustParsePrefix("::/0")}}
 			l.Templates[0].Export = &p
-		}, "Templates[0].Export.Entries[0]"},
+		}, "templates[0].export.entries[0]", design.CodeFamilyMismatch},
 		{"le not longer than the prefix", func(l *design.LeafIntent) {
 			p := *l.Templates[0].Import
 			p.Entries = []design.PolicyEntry{{Prefix: netip.MustParsePrefix("10.244.0.0/16"), MaxLen: 16}}
 			l.Templates[0].Import = &p
-		}, "Templates[0].Import.Entries[0]"},
+		}, "templates[0].import.entries[0]", design.CodeInvalidValue},
 		{"le beyond the address", func(l *design.LeafIntent) {
 			p := *l.Templates[0].Import
 			p.Entries = []design.PolicyEntry{{Prefix: netip.MustParsePrefix("10.244.0.0/16"), MaxLen: 33}}
 			l.Templates[0].Import = &p
-		}, "Templates[0].Import.Entries[0]"},
+		}, "templates[0].import.entries[0]", design.CodeInvalidValue},
 		{"empty route-map name", func(l *design.LeafIntent) {
 			p := *l.Templates[0].Import
 			p.RouteMap = ""
 			l.Templates[0].Import = &p
-		}, "Templates[0].Import.RouteMap"},
-		{"warning above 100", func(l *design.LeafIntent) { l.Templates[0].MaxPrefixWarning = 101 }, "Templates[0].MaxPrefixWarning"},
-		{"negative limit", func(l *design.LeafIntent) { l.Templates[1].MaxPrefix = -1 }, "Templates[1].MaxPrefix"},
+		}, "templates[0].import.routeMap", design.CodeRequired},
+		{"warning above 100", func(l *design.LeafIntent) { l.Templates[0].MaxPrefixWarning = 101 }, "templates[0].maxPrefixWarning", design.CodeInvalidValue},
+		{"negative limit", func(l *design.LeafIntent) { l.Templates[1].MaxPrefix = -1 }, "templates[1].maxPrefix", design.CodeInvalidValue},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -544,12 +544,7 @@ func TestRenderSafetyErrors(t *testing.T) {
 			l := in.Leaf("Leaf2101")
 			tt.edit(l)
 			_, err := RenderLeaf(in, l.Name, RenderOptions{})
-			if err == nil {
-				t.Fatal("no error")
-			}
-			if !strings.Contains(err.Error(), fmt.Sprintf("leaf %q: %s:", l.Name, tt.field)) {
-				t.Errorf("error %q does not name the leaf and %s", err, tt.field)
-			}
+			assertProblem(t, err, "leaves["+l.Name+"]."+tt.path, tt.code)
 		})
 	}
 }

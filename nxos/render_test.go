@@ -203,41 +203,45 @@ func TestRenderPassword(t *testing.T) {
 
 	// A password for a design without a password secret is refused, without echoing it.
 	_, err := Render(mustIntent(t, design.CaseStudy()), RenderOptions{Password: design.NewSecret(testPassword)})
-	if err == nil || strings.Contains(err.Error(), testPassword) || !strings.Contains(err.Error(), "RenderOptions.Password") {
-		t.Errorf("password without secret: err = %v, want an error naming RenderOptions.Password without the value", err)
+	if err == nil || strings.Contains(err.Error(), testPassword) {
+		t.Errorf("password without secret: err = %v, want an error without the value", err)
 	}
+	assertProblem(t, err, "RenderOptions.Password", design.CodeInvalidValue)
 	// A password NX-OS cannot take as one token is refused, without echoing it.
 	_, err = Render(mustIntent(t, d), RenderOptions{Password: design.NewSecret("two words")})
 	if err == nil || strings.Contains(err.Error(), "two words") {
 		t.Errorf("password with a blank: err = %v, want an error without the value", err)
 	}
+	assertProblem(t, err, "RenderOptions.Password", design.CodeInvalidValue)
 }
 
-// TestRenderLeafErrors checks that an intent that cannot be rendered is refused with the leaf and
-// the field named.
+// TestRenderLeafErrors checks that an intent that cannot be rendered is refused with
+// design.Problems naming the field by its path in the intent, and a code.
 func TestRenderLeafErrors(t *testing.T) {
+	const leaf = "leaves[Leaf2101]"
 	tests := []struct {
-		name  string
-		edit  func(in *design.Intent, l *design.LeafIntent)
-		where string // "fabric" or the leaf
-		field string
+		name string
+		edit func(in *design.Intent, l *design.LeafIntent)
+		path string
+		code design.Code
 	}{
-		{"no VRF", func(in *design.Intent, _ *design.LeafIntent) { in.Fabric.VRF = "" }, "fabric", "VRF"},
-		{"no router ID", func(_ *design.Intent, l *design.LeafIntent) { l.RouterID = netip.Addr{} }, `leaf "Leaf2101"`, "RouterID"},
-		{"IPv6 router ID", func(_ *design.Intent, l *design.LeafIntent) { l.RouterID = netip.MustParseAddr("2001:db8::1") }, `leaf "Leaf2101"`, "RouterID"},
-		{"bad VLAN", func(in *design.Intent, _ *design.LeafIntent) { in.Fabric.Gateway.VLAN = 0 }, "fabric", "Gateway.VLAN"},
+		{"no VRF", func(in *design.Intent, _ *design.LeafIntent) { in.Fabric.VRF = "" }, "fabric.vrf", design.CodeRequired},
+		{"no router ID", func(_ *design.Intent, l *design.LeafIntent) { l.RouterID = netip.Addr{} }, leaf + ".routerID", design.CodeRequired},
+		{"IPv6 router ID", func(_ *design.Intent, l *design.LeafIntent) { l.RouterID = netip.MustParseAddr("2001:db8::1") }, leaf + ".routerID", design.CodeInvalidValue},
+		{"bad VLAN", func(in *design.Intent, _ *design.LeafIntent) { in.Fabric.Gateway.VLAN = 0 }, "fabric.gateway.vlan", design.CodeRequired},
 		{"no loopback address", func(_ *design.Intent, l *design.LeafIntent) {
 			l.Loopback.IPv4, l.Loopback.IPv6 = netip.Prefix{}, netip.Prefix{}
-		}, `leaf "Leaf2101"`, "Loopback"},
-		{"loopback id", func(_ *design.Intent, l *design.LeafIntent) { l.Loopback.ID = 5000 }, `leaf "Leaf2101"`, "Loopback.ID"},
-		{"neighbor without template", func(_ *design.Intent, l *design.LeafIntent) { l.Templates = l.Templates[:1] }, `leaf "Leaf2101"`, "Neighbors"},
-		{"AS 0", func(in *design.Intent, _ *design.LeafIntent) { in.Fabric.ASN = 0 }, "fabric", "ASN"},
+		}, leaf + ".loopback", design.CodeRequired},
+		{"loopback id", func(_ *design.Intent, l *design.LeafIntent) { l.Loopback.ID = 5000 }, leaf + ".loopback.id", design.CodeInvalidLoopbackID},
+		// The case study's leaf has three nodes: its IPv6 neighbors start at index 3.
+		{"neighbor without template", func(_ *design.Intent, l *design.LeafIntent) { l.Templates = l.Templates[:1] }, leaf + ".neighbors[3].template", design.CodeFamilyMismatch},
+		{"AS 0", func(in *design.Intent, _ *design.LeafIntent) { in.Fabric.ASN = 0 }, "fabric.asn", design.CodeRequired},
 		{"restart time too long", func(in *design.Intent, _ *design.LeafIntent) {
 			in.Fabric.GracefulRestart = &design.GracefulRestart{RestartTime: 4000, StalePathTime: 300}
-		}, "fabric", "GracefulRestart.RestartTime"},
+		}, "fabric.gracefulRestart.restartTime", design.CodeInvalidValue},
 		{"stale path time negative", func(in *design.Intent, _ *design.LeafIntent) {
 			in.Fabric.GracefulRestart = &design.GracefulRestart{RestartTime: 120, StalePathTime: -1}
-		}, "fabric", "GracefulRestart.StalePathTime"},
+		}, "fabric.gracefulRestart.stalePathTime", design.CodeInvalidValue},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -247,13 +251,7 @@ func TestRenderLeafErrors(t *testing.T) {
 				func() error { _, err := RenderLeaf(in, "Leaf2101", RenderOptions{}); return err },
 				func() error { _, err := Render(in, RenderOptions{}); return err },
 			} {
-				err := render()
-				if err == nil {
-					t.Fatal("no error")
-				}
-				if !strings.Contains(err.Error(), tt.where+": "+tt.field+":") {
-					t.Errorf("error %q does not name %s and %s", err, tt.where, tt.field)
-				}
+				assertProblem(t, render(), tt.path, tt.code)
 			}
 		})
 	}
@@ -284,7 +282,18 @@ func TestRenderOrder(t *testing.T) {
 		t.Errorf("leaves %q, want 6 sorted by name", names)
 	}
 	in.Leaves[1].Name = in.Leaves[0].Name
-	if _, err := Render(in, RenderOptions{}); err == nil || !strings.Contains(err.Error(), in.Leaves[0].Name) {
-		t.Errorf("duplicate leaf name: err = %v", err)
+	_, err = Render(in, RenderOptions{})
+	assertProblem(t, err, "leaves["+in.Leaves[0].Name+"].name", design.CodeDuplicateName)
+}
+
+// assertProblem fails unless err holds design.Problems with one of code at path.
+func assertProblem(t *testing.T, err error, path string, code design.Code) {
+	t.Helper()
+	ps, ok := design.AsProblems(err)
+	if !ok {
+		t.Fatalf("error %v is no design.Problems", err)
+	}
+	if !slices.ContainsFunc(ps, func(p design.Problem) bool { return p.Path == path && p.Code == code }) {
+		t.Errorf("no %s problem at %s in:\n%v", code, path, ps)
 	}
 }
