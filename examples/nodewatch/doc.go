@@ -44,13 +44,18 @@
 // recabled before its label changed, so the Syncer is allowed the outage it would refuse a
 // planned change, nxcalico.Syncer.AllowOutage). Only their
 // leaves are planned and applied: the Syncer is given an intent scoped to those leaves and only
-// their clients, so the other leaves receive no request at all. The Calico objects and Node
-// annotations are always planned from the whole design (a list per kind) and applied when they
-// differ. A failed pass is retried with the queue's exponential backoff (5 ms doubling to 1000
+// their clients, so the other leaves receive no request at all. Only their Nodes' labels and
+// annotations are planned, from the informer's cache (nxcalico.Syncer.NodePairs). The Calico
+// objects do not depend on which nodes a pair has: they are planned (a list per kind) only when
+// the objects the design renders differ from those the last pass that planned them left
+// (otherwise nxcalico.Syncer.CalicoInStep). A pass for one changed node of a 500-pair,
+// 20,000-node cluster takes about 190 ms of CPU (BenchmarkPassOneNodeChanged). A failed pass is
+// retried with the queue's exponential backoff (5 ms doubling to 1000
 // s, overall 10 per second); what it had not brought in step is planned again.
 //
-// The first pass after becoming leader plans every pair (a new leader knows nothing of what the
-// last one did), and so does every -resync period, which corrects drift on the switches. These
+// The first pass after becoming leader plans every pair, every Node and the Calico objects (a
+// new leader knows nothing of what the last one did), and so does every -resync period, which
+// corrects drift on the switches, in Calico's objects and on the Nodes. These
 // passes also clean the leaves the design lists in fabric.retiredLeaves (see below).
 //
 // A Node that leaves the design — it loses the rack label, or its label or addresses are now

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/netip"
 	"reflect"
 	"slices"
@@ -609,6 +610,40 @@ func TestNodewatch(t *testing.T) {
 				}
 			}
 			return false, fmt.Sprintf("%+v", d.r.history()[before:])
+		})
+	})
+	t.Run("resync corrects drift in Calico's objects and on the Nodes", func(t *testing.T) {
+		r := newTestReconciler(t, env, base, "replica-e", "nodewatch-resync-calico")
+		r.Resync = 300 * time.Millisecond
+		e := start(r)
+		defer e.shutdown(t)
+		eventually(t, 5*time.Second, "replica-e leads", func() (bool, string) {
+			_, n := lastPass(e.r)
+			return n > 0, fmt.Sprintf("%d passes", n)
+		})
+		peers := env.Clientset.ProjectcalicoV3().BGPPeers()
+		list, err := peers.List(ctx, metav1.ListOptions{})
+		if err != nil || len(list.Items) == 0 {
+			t.Fatalf("BGPPeers: %v, %d", err, len(list.Items))
+		}
+		drifted := list.Items[0].Name
+		if err := peers.Delete(ctx, drifted, metav1.DeleteOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		want := annotation(t, env, "master", node.IPv4AddressAnnotation)
+		kn, err := env.Core.CoreV1().Nodes().Get(ctx, "master", metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		kn.Annotations = maps.Clone(kn.Annotations)
+		delete(kn.Annotations, node.IPv4AddressAnnotation)
+		if _, err := env.Core.CoreV1().Nodes().Update(ctx, kn, metav1.UpdateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, 5*time.Second, "resync restores the BGPPeer and the annotation", func() (bool, string) {
+			_, err := peers.Get(ctx, drifted, metav1.GetOptions{})
+			got := annotation(t, env, "master", node.IPv4AddressAnnotation)
+			return err == nil && got == want, fmt.Sprintf("BGPPeer %s: %v; annotation %q, want %q", drifted, err, got, want)
 		})
 	})
 	t.Logf("end to end: %s", time.Since(started).Round(time.Millisecond))
