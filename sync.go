@@ -315,7 +315,8 @@ func (s *Syncer) fleet(applying bool, planOpts ...nxos.PlanOption) (*nxos.Fleet,
 }
 
 // Plan renders the intent for every leaf and the cluster, reads what is there (one GET per switch,
-// one list per Calico kind, one list of Nodes) and returns what Apply would change. It changes
+// one list per Calico kind unless CalicoInStep, the Nodes — of NodePairs only, when set) and
+// returns what Apply would change. It changes
 // nothing. Every leaf's body is checked against the DME schema and every Calico object by a
 // server-side dry run, so a plan that comes back can be applied.
 //
