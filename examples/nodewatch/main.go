@@ -156,7 +156,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.DurationVar(&o.lease.Duration, "lease-duration", 15*time.Second, "how long a standby waits after the last renewal before it takes the Lease")
 	fs.DurationVar(&o.lease.RenewDeadline, "lease-renew-deadline", 10*time.Second, "how long the leader tries to renew the Lease before it gives up leading (and exits with status 1)")
 	fs.DurationVar(&o.lease.RetryPeriod, "lease-retry-period", 2*time.Second, "how often replicas try to acquire or renew the Lease")
-	fs.DurationVar(&o.resync, "resync", 10*time.Minute, "plan every leaf again this often, even when no Node changed (0: never)")
+	fs.DurationVar(&o.resync, "resync", 10*time.Minute, "plan every leaf, Calico's objects and every Node again this often, even when no Node changed (0: never)")
 	fs.DurationVar(&o.debounce, "debounce", defaultDebounce, "wait this long after a Node event for more events before reconciling")
 	fs.BoolVar(&o.verbose, "v", false, "debug logs")
 	fs.StringVar(&o.httpAddr, "http-addr", "", "serve /metrics, /healthz and /readyz on this `address` (e.g. :8080); with it, a configuration that cannot be loaded keeps the process up and not ready, retrying")
