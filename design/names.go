@@ -1,9 +1,7 @@
 package design
 
 import (
-	"fmt"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/nxcalico/nxcalico/internal/k8sname"
 )
@@ -14,7 +12,6 @@ const (
 	maxNXOSNameLen       = 63 // template peer, route-map, ip prefix-list
 	maxLeafNameLen       = 63 // a switch host name
 	maxInterfaceNameLen  = 15 // Linux IFNAMSIZ less the terminating NUL
-	maxSecretKeyLen      = 253
 	nxosNameCharsMessage = "letters, digits and - _ . : only"
 )
 
@@ -25,13 +22,13 @@ const (
 // max characters of letters, digits and - _ . : (no space, slash or bracket, which would break the
 // DN or the CLI).
 func checkNXOSName(s string, maxLen int) string {
-	if r := checkLen(s, maxLen); r != "" {
+	if r := k8sname.Length(s, maxLen); r != "" {
 		return r
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !isAlnum(c) && c != '-' && c != '_' && c != '.' && c != ':' {
-			return badChar(s, i) + " (" + nxosNameCharsMessage + ")"
+			return k8sname.BadChar(s, i) + " (" + nxosNameCharsMessage + ")"
 		}
 	}
 	return ""
@@ -39,13 +36,13 @@ func checkNXOSName(s string, maxLen int) string {
 
 // checkLeafName checks a switch name: 1–63 characters of letters, digits, '.', '_' and '-'.
 func checkLeafName(s string) string {
-	if r := checkLen(s, maxLeafNameLen); r != "" {
+	if r := k8sname.Length(s, maxLeafNameLen); r != "" {
 		return r
 	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !isAlnum(c) && c != '-' && c != '_' && c != '.' {
-			return badChar(s, i) + " (letters, digits and - _ . only)"
+			return k8sname.BadChar(s, i) + " (letters, digits and - _ . only)"
 		}
 	}
 	return ""
@@ -59,27 +56,12 @@ func checkDNSLabel(s string) string { return k8sname.Label(s) }
 // at most 253 characters, dot-separated labels of lower-case letters, digits and '-'.
 func checkDNSSubdomain(s string) string { return k8sname.Subdomain(s) }
 
-// checkSecretKey checks a Kubernetes Secret data key: letters, digits, '-', '_' and '.'.
-func checkSecretKey(s string) string {
-	if r := checkLen(s, maxSecretKeyLen); r != "" {
-		return r
-	}
-	if s == "." || s == ".." {
-		return "is " + strconv.Quote(s)
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !isAlnum(c) && c != '-' && c != '_' && c != '.' {
-			return badChar(s, i) + " (letters, digits and - _ . only)"
-		}
-	}
-	return ""
-}
+func checkSecretKey(s string) string { return k8sname.SecretKey(s) }
 
 // checkInterfaceName checks a Linux interface name: 1–15 bytes, not "." or "..", no '/', ':',
 // white space or control character.
 func checkInterfaceName(s string) string {
-	if r := checkLen(s, maxInterfaceNameLen); r != "" {
+	if r := k8sname.Length(s, maxInterfaceNameLen); r != "" {
 		return r
 	}
 	if s == "." || s == ".." {
@@ -88,25 +70,10 @@ func checkInterfaceName(s string) string {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c <= ' ' || c == '/' || c == ':' || c >= 0x7f {
-			return badChar(s, i) + " (no '/', ':', space or control character)"
+			return k8sname.BadChar(s, i) + " (no '/', ':', space or control character)"
 		}
 	}
 	return ""
-}
-
-func checkLen(s string, maxLen int) string {
-	switch {
-	case s == "":
-		return "is empty"
-	case len(s) > maxLen:
-		return fmt.Sprintf("is %d characters long (at most %d)", len(s), maxLen)
-	}
-	return ""
-}
-
-func badChar(s string, i int) string {
-	r, _ := utf8.DecodeRuneInString(s[i:])
-	return fmt.Sprintf("has %s at offset %d", strconv.QuoteRune(r), i)
 }
 
 func isAlnum(c byte) bool {

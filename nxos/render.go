@@ -90,15 +90,18 @@ func check(in *design.Intent, opts RenderOptions) (string, error) {
 	ps := in.Validate()
 	var pw string
 	if !opts.Password.IsZero() {
-		if in.Cluster.PasswordSecret == nil {
+		switch why := passwordProblem(opts.Password.Reveal()); {
+		case in.Cluster.PasswordSecret == nil:
 			ps = append(ps, design.Problem{Path: passwordPath, Code: design.CodeInvalidValue,
 				Message: "a password is set, but the design names no password secret (peering.passwordSecret)"})
-		} else if enc, err := type7(opts.Password); err != nil {
-			// The error names the bad character's position, never the password.
-			msg := strings.TrimLeft(strings.TrimPrefix(err.Error(), "nxos: "+passwordPath), ": ")
-			ps = append(ps, design.Problem{Path: passwordPath, Code: design.CodeInvalidValue, Message: "the password " + msg})
-		} else {
-			pw = enc
+		case why != "":
+			// why names the bad character's position, never the password.
+			ps = append(ps, design.Problem{Path: passwordPath, Code: design.CodeInvalidValue, Message: "the password " + why})
+		default:
+			var err error
+			if pw, err = type7(opts.Password); err != nil {
+				return "", err
+			}
 		}
 	}
 	return pw, ps.Err()

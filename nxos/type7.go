@@ -17,8 +17,8 @@ const type7Key = "dsfd;kfoA,.iyewrkldJKDHSUBsgvca69834ncxv9873254k;fg87"
 // encryption. The error never contains the password.
 func type7(p design.Secret) (string, error) {
 	clear := p.Reveal()
-	if err := checkPassword(clear); err != nil {
-		return "", err
+	if why := passwordProblem(clear); why != "" {
+		return "", fmt.Errorf("nxos: %s: the password %s", passwordPath, why)
 	}
 	sum := 0
 	for i := 0; i < len(clear); i++ {
@@ -27,18 +27,19 @@ func type7(p design.Secret) (string, error) {
 	return type7Encode(clear, sum%16), nil
 }
 
-// checkPassword accepts 1 or more printable ASCII characters without blanks: what NX-OS takes as
-// one CLI token. The error names the position of the first bad character, never the password.
-func checkPassword(clear string) error {
+// passwordProblem accepts 1 or more printable ASCII characters without blanks: what NX-OS takes
+// as one CLI token. It returns "" or why not, naming the position of the first bad character,
+// never the password.
+func passwordProblem(clear string) string {
 	if clear == "" {
-		return fmt.Errorf("nxos: RenderOptions.Password is empty")
+		return "is empty"
 	}
 	for i := 0; i < len(clear); i++ {
 		if c := clear[i]; c <= ' ' || c > '~' {
-			return fmt.Errorf("nxos: RenderOptions.Password: character %d is not printable ASCII or is a blank", i+1)
+			return fmt.Sprintf("has a character that is not printable ASCII or is a blank at position %d", i+1)
 		}
 	}
-	return nil
+	return ""
 }
 
 // type7Encode encodes clear with salt (0–15): two decimal salt digits, then per byte i the byte

@@ -16,7 +16,7 @@ const (
 // characters, dot-separated labels of lower-case letters, digits and '-', each starting and ending
 // with a letter or digit.
 func Subdomain(s string) string {
-	if r := checkLen(s, MaxSubdomainLen); r != "" {
+	if r := Length(s, MaxSubdomainLen); r != "" {
 		return r
 	}
 	start := 0
@@ -34,7 +34,7 @@ func Subdomain(s string) string {
 // Label checks a DNS-1123 label (namespace names, for one): 1–63 lower-case letters, digits and
 // '-', starting and ending with a letter or digit.
 func Label(s string) string {
-	if r := checkLen(s, MaxLabelLen); r != "" {
+	if r := Length(s, MaxLabelLen); r != "" {
 		return r
 	}
 	return labelChars(s, 0, len(s))
@@ -93,7 +93,7 @@ func labelChars(s string, from, to int) string {
 				return "has '-' at offset " + strconv.Itoa(i) + " (a label must start and end with a letter or digit)"
 			}
 		default:
-			return badChar(s, i) + " (lower-case letters, digits and '-' only)"
+			return BadChar(s, i) + " (lower-case letters, digits and '-' only)"
 		}
 	}
 	return ""
@@ -108,16 +108,37 @@ func keyChars(s string, from, to int, what string) string {
 		case isAlnum(c):
 		case c == '-' || c == '_' || c == '.':
 			if i == from || i == to-1 {
-				return badChar(s, i) + " (" + what + " must start and end with a letter or digit)"
+				return BadChar(s, i) + " (" + what + " must start and end with a letter or digit)"
 			}
 		default:
-			return badChar(s, i) + " (letters, digits and - _ . only)"
+			return BadChar(s, i) + " (letters, digits and - _ . only)"
 		}
 	}
 	return ""
 }
 
-func checkLen(s string, maxLen int) string {
+// MaxSecretKeyLen is the longest Secret (or ConfigMap) data key.
+const MaxSecretKeyLen = 253
+
+// SecretKey checks a Secret data key: 1–253 letters, digits, '-', '_' and '.', not "." or "..".
+func SecretKey(s string) string {
+	if r := Length(s, MaxSecretKeyLen); r != "" {
+		return r
+	}
+	if s == "." || s == ".." {
+		return "is " + strconv.Quote(s)
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !isAlnum(c) && c != '-' && c != '_' && c != '.' {
+			return BadChar(s, i) + " (letters, digits and - _ . only)"
+		}
+	}
+	return ""
+}
+
+// Length returns "is empty" or "is N characters long (at most maxLen)" for a name outside
+// 1–maxLen bytes, else "".
+func Length(s string, maxLen int) string {
 	switch {
 	case s == "":
 		return "is empty"
@@ -131,9 +152,9 @@ func tooLong(s string, maxLen int) string {
 	return "is " + strconv.Itoa(len(s)) + " characters long (at most " + strconv.Itoa(maxLen) + ")"
 }
 
-// badChar names the character at byte offset i: "has 'x' at offset 3". A byte that starts no
+// BadChar names the character at byte offset i: "has 'x' at offset 3". A byte that starts no
 // valid UTF-8 sequence is shown as its escape.
-func badChar(s string, i int) string {
+func BadChar(s string, i int) string {
 	r, size := utf8.DecodeRuneInString(s[i:])
 	q := strconv.QuoteRune(r)
 	if r == utf8.RuneError && size == 1 {
