@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"net/netip"
-	"slices"
 	"strings"
 	"testing"
 
@@ -435,7 +434,7 @@ func assertProblem(t *testing.T, err error, path string, code design.Code) {
 	if !ok {
 		t.Fatalf("error %v is no design.Problems", err)
 	}
-	if !slices.ContainsFunc(ps, func(p design.Problem) bool { return p.Path == path && p.Code == code }) {
+	if !ps.HasAt(path, code) {
 		t.Errorf("no %s problem at %s in:\n%v", code, path, ps)
 	}
 }

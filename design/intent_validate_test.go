@@ -228,7 +228,7 @@ func TestIntentValidateFindsEachProblem(t *testing.T) {
 			in := caseStudyIntent(t)
 			tt.edit(in)
 			ps := in.Validate()
-			if !slices.ContainsFunc(ps, func(p design.Problem) bool { return p.Path == tt.path && p.Code == tt.code }) {
+			if !ps.HasAt(tt.path, tt.code) {
 				t.Fatalf("no %s problem at %s in:\n%v", tt.code, tt.path, ps)
 			}
 			sorted := slices.Clone(ps)

@@ -94,6 +94,11 @@ func (ps Problems) Has(code Code) bool {
 	return slices.ContainsFunc(ps, func(p Problem) bool { return p.Code == code })
 }
 
+// HasAt reports whether a problem has the code at exactly the path.
+func (ps Problems) HasAt(path string, code Code) bool {
+	return slices.ContainsFunc(ps, func(p Problem) bool { return p.Path == path && p.Code == code })
+}
+
 // Err returns nil when there are no problems, and the sorted problems otherwise.
 func (ps Problems) Err() error {
 	if len(ps) == 0 {
