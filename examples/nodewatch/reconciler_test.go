@@ -99,6 +99,15 @@ func (run *running) shutdown(t *testing.T) error {
 	}
 }
 
+// awaitFirstPass waits until the reconciler leads and has made its first pass.
+func (run *running) awaitFirstPass(t *testing.T) {
+	t.Helper()
+	eventually(t, 5*time.Second, "the replica leads", func() (bool, string) {
+		_, n := lastPass(run.r)
+		return n > 0, fmt.Sprintf("%d passes", n)
+	})
+}
+
 func lastPass(r *reconciler) (pass, int) {
 	h := r.history()
 	if len(h) == 0 {
@@ -540,10 +549,7 @@ func TestNodewatch(t *testing.T) {
 	t.Run("two replicas: only the leader reconciles, the other takes over", func(t *testing.T) {
 		lease := "nodewatch-replicas"
 		b := start(newTestReconciler(t, env, base, "replica-b", lease))
-		eventually(t, 5*time.Second, "replica-b leads", func() (bool, string) {
-			_, n := lastPass(b.r)
-			return n > 0, fmt.Sprintf("%d passes", n)
-		})
+		b.awaitFirstPass(t)
 		c := start(newTestReconciler(t, env, base, "replica-c", lease))
 		defer c.stop()
 		n := designNode("node04", "rack2", "192.168.1.15", "2001:192:168:1::15")
@@ -590,10 +596,7 @@ func TestNodewatch(t *testing.T) {
 		r.Resync = 200 * time.Millisecond
 		d := start(r)
 		defer d.shutdown(t)
-		eventually(t, 5*time.Second, "replica-d leads", func() (bool, string) {
-			_, n := lastPass(d.r)
-			return n > 0, fmt.Sprintf("%d passes", n)
-		})
+		d.awaitFirstPass(t)
 		_, before := lastPass(d.r)
 		dn := "sys/bgp/inst/dom-vrf-001/peer-[" + w["master"].IPv4.String() + "]"
 		if err := env.Switches["Leaf2101"].Delete(ctx, dn); err != nil {
@@ -617,10 +620,7 @@ func TestNodewatch(t *testing.T) {
 		r.Resync = 300 * time.Millisecond
 		e := start(r)
 		defer e.shutdown(t)
-		eventually(t, 5*time.Second, "replica-e leads", func() (bool, string) {
-			_, n := lastPass(e.r)
-			return n > 0, fmt.Sprintf("%d passes", n)
-		})
+		e.awaitFirstPass(t)
 		peers := env.Clientset.ProjectcalicoV3().BGPPeers()
 		list, err := peers.List(ctx, metav1.ListOptions{})
 		if err != nil || len(list.Items) == 0 {

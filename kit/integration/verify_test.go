@@ -17,18 +17,9 @@ import (
 // applied starts a lab for the case study and applies it, returning the lab and its Syncer.
 func applied(t *testing.T) (*design.Intent, *lab.Lab, *nxcalico.Syncer) {
 	t.Helper()
-	ctx := testCtx(t)
 	in := derive(t, design.CaseStudy())
-	env := startLab(t, in)
-	s := env.Syncer()
-	p, err := s.Plan(ctx, in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Apply(ctx, p); err != nil {
-		t.Fatal(err)
-	}
-	return in, env, s
+	env := startApplied(t, testCtx(t), in)
+	return in, env, env.Syncer()
 }
 
 // report makes the calico-node stand-in write every node's status; the first Verify creates the
